@@ -1,0 +1,170 @@
+// Typed shapes of the Kubernetes / Argo Rollouts objects rehearse reads, as the loader hands them
+// to the model. Field names follow upstream (`pkg/apis/rollouts/v1alpha1/types.go`,
+// `analysis_types.go` in argoproj/argo-rollouts v1.9.1) so the model reads like the Go.
+// Defaults are NOT applied here: an absent field stays `undefined`, and the model applies
+// upstream's defaults in one place (sim/rollouts/defaults.ts), exactly as the controller does.
+
+/** Where a value came from, for error messages: file, 1-based line and column. */
+export interface SourcePosition {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Kubernetes IntOrString: a number is absolute, any string is a percentage or a quantity text. */
+export type IntOrString = number | string;
+
+export interface ObjectMeta {
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export interface Container {
+  readonly name: string;
+  readonly image: string;
+}
+
+export interface PodTemplateSpec {
+  readonly metadata: { readonly labels: Readonly<Record<string, string>>; readonly annotations: Readonly<Record<string, string>> };
+  readonly containers: readonly Container[];
+  /** The template exactly as written (plain JSON), used for the pod-template hash. */
+  readonly raw: unknown;
+}
+
+export interface LabelSelector {
+  readonly matchLabels: Readonly<Record<string, string>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis (analysis_types.go)
+
+export interface AnalysisArg {
+  readonly name: string;
+  readonly value: string | undefined;
+  readonly valueFrom:
+    | { readonly podTemplateHashValue?: 'Stable' | 'Latest'; readonly fieldRef?: { readonly fieldPath: string } }
+    | undefined;
+}
+
+export interface PrometheusProvider {
+  readonly address: string | undefined;
+  readonly query: string;
+  /** Seconds; upstream default 30. */
+  readonly timeout: number | undefined;
+}
+
+export interface MetricProvider {
+  readonly prometheus?: PrometheusProvider;
+  /** Other providers (web, job, datadog, ...): name of the provider key, kept for the "not simulated" report. */
+  readonly other?: string;
+}
+
+export interface Metric {
+  readonly name: string;
+  readonly interval: string | undefined;
+  readonly initialDelay: string | undefined;
+  readonly count: IntOrString | undefined;
+  readonly successCondition: string | undefined;
+  readonly failureCondition: string | undefined;
+  readonly failureLimit: IntOrString | undefined;
+  readonly inconclusiveLimit: IntOrString | undefined;
+  readonly consecutiveErrorLimit: IntOrString | undefined;
+  readonly consecutiveSuccessLimit: IntOrString | undefined;
+  readonly provider: MetricProvider;
+  readonly position: SourcePosition;
+}
+
+export interface AnalysisTemplate {
+  readonly kind: 'AnalysisTemplate' | 'ClusterAnalysisTemplate';
+  readonly metadata: ObjectMeta;
+  readonly spec: {
+    readonly metrics: readonly Metric[];
+    readonly args: readonly AnalysisArg[];
+    readonly dryRun: readonly { readonly metricName: string }[];
+    readonly measurementRetention: readonly { readonly metricName: string; readonly limit: number }[];
+  };
+  readonly position: SourcePosition;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rollout (types.go)
+
+export interface AnalysisTemplateRef {
+  readonly templateName: string;
+  readonly clusterScope: boolean;
+}
+
+/** RolloutAnalysis: used by analysis steps and background analysis. */
+export interface RolloutAnalysis {
+  readonly templates: readonly AnalysisTemplateRef[];
+  readonly args: readonly AnalysisArg[];
+  readonly dryRun: readonly { readonly metricName: string }[];
+  readonly measurementRetention: readonly { readonly metricName: string; readonly limit: number }[];
+}
+
+export interface RolloutAnalysisBackground extends RolloutAnalysis {
+  readonly startingStep: number | undefined;
+}
+
+export interface RolloutPause {
+  /** As written: int seconds, digit string, Go duration string, or undefined (indefinite). */
+  readonly duration: IntOrString | undefined;
+}
+
+export type CanaryStep =
+  | { readonly kind: 'setWeight'; readonly setWeight: number; readonly position: SourcePosition }
+  | { readonly kind: 'pause'; readonly pause: RolloutPause; readonly position: SourcePosition }
+  | { readonly kind: 'analysis'; readonly analysis: RolloutAnalysis; readonly position: SourcePosition };
+
+/** Which router a traffic-routed canary names; all are simulated as exact weights for now. */
+export type TrafficRouterKind = 'istio' | 'smi' | 'nginx' | 'alb' | 'apisix' | 'traefik' | 'ambassador' | 'appMesh' | 'plugin';
+
+export interface TrafficRouting {
+  readonly routers: readonly TrafficRouterKind[];
+  readonly maxTrafficWeight: number | undefined;
+  /** The whole block as written, for the trace and for later router models. */
+  readonly raw: unknown;
+}
+
+export interface CanaryStrategy {
+  readonly canaryService: string | undefined;
+  readonly stableService: string | undefined;
+  readonly maxSurge: IntOrString | undefined;
+  readonly maxUnavailable: IntOrString | undefined;
+  readonly steps: readonly CanaryStep[] | undefined;
+  readonly trafficRouting: TrafficRouting | undefined;
+  readonly analysis: RolloutAnalysisBackground | undefined;
+  /** The steps as written (JSON), hashed into currentStepHash. */
+  readonly rawSteps: unknown;
+}
+
+export interface Rollout {
+  readonly kind: 'Rollout';
+  readonly metadata: ObjectMeta;
+  readonly spec: {
+    readonly replicas: number | undefined;
+    readonly selector: LabelSelector;
+    readonly template: PodTemplateSpec;
+    readonly minReadySeconds: number | undefined;
+    readonly revisionHistoryLimit: number | undefined;
+    readonly progressDeadlineSeconds: number | undefined;
+    readonly progressDeadlineAbort: boolean | undefined;
+    readonly paused: boolean | undefined;
+    readonly strategy: { readonly canary: CanaryStrategy };
+  };
+  readonly position: SourcePosition;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Core kinds
+
+export interface Service {
+  readonly kind: 'Service';
+  readonly metadata: ObjectMeta;
+  readonly spec: { readonly selector: Readonly<Record<string, string>> };
+  readonly position: SourcePosition;
+}
+
+export type SupportedObject = Rollout | AnalysisTemplate | Service;
