@@ -33,3 +33,11 @@ export class InputError extends Error {
     this.diagnostics = diagnostics;
   }
 }
+
+/** The input is valid but asks for behaviour rehearse does not model yet: said plainly, never guessed. */
+export class NotSimulatedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotSimulatedError';
+  }
+}

@@ -4,6 +4,8 @@
 // Defaults are NOT applied here: an absent field stays `undefined`, and the model applies
 // upstream's defaults in one place (sim/rollouts/defaults.ts), exactly as the controller does.
 
+import type { Diagnostic } from '../diagnostics.js';
+
 /** Where a value came from, for error messages: file, 1-based line and column. */
 export interface SourcePosition {
   readonly file: string;
@@ -168,3 +170,24 @@ export interface Service {
 }
 
 export type SupportedObject = Rollout | AnalysisTemplate | Service;
+
+// ---------------------------------------------------------------------------------------------
+// Result of loading (sim/manifests/load.ts)
+
+/** A document of a kind rehearse does not read (Deployment, Ingress, VirtualService, ...). */
+export interface IgnoredObject {
+  readonly kind: string;
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface ManifestSet {
+  readonly rollouts: readonly Rollout[];
+  readonly analysisTemplates: readonly AnalysisTemplate[];
+  readonly clusterAnalysisTemplates: readonly AnalysisTemplate[];
+  readonly services: readonly Service[];
+  readonly ignored: readonly IgnoredObject[];
+  /** Non-fatal findings (e.g. a canaryService that is not in the manifests). */
+  readonly warnings: readonly Diagnostic[];
+}

@@ -1,0 +1,37 @@
+// The closing summary of a run in the terminal: outcome and when it was decided, weights reached,
+// requests per version, analysis runs, expectations, warnings, and how to reproduce the run.
+import type { RunResult } from '../sim/world.js';
+import { formatDuration } from '../sim/world.js';
+import { formatClock } from './timeline.js';
+
+function pct(n: number, d: number): string {
+  return d === 0 ? '0%' : `${((100 * n) / d).toFixed(2)}%`;
+}
+
+function thousands(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function renderSummary(r: RunResult, extra: { traceSha256: string; reproduce: string }): string[] {
+  const out: string[] = [];
+  const decided =
+    r.decidedAt === null
+      ? ''
+      : ` at ${formatClock(r.decidedAt)}${r.changeAt !== null ? ` (${formatDuration(r.decidedAt - r.changeAt)} after the change)` : ''}`;
+  const step = r.finalStepIndex === null ? '' : ` · step ${r.finalStepIndex}/${r.steps}`;
+  out.push(`outcome    ${r.outcome.toUpperCase()}${decided}${step} · phase ${r.finalStatus.phase}${r.finalStatus.message ? ` (${r.finalStatus.message})` : ''}`);
+  out.push(`weights    highest canary weight set ${r.maxCanaryWeight}% · highest share actually served by the new revision ${r.maxActualCanaryWeight}%`);
+  const q = r.requests;
+  out.push(`requests   ${thousands(q.total)} total · ${thousands(q.failed)} failed (${pct(q.failed, q.total)})${q.unrouted > 0 ? ` · ${thousands(q.unrouted)} found no ready pod` : ''}`);
+  for (const [name, v] of Object.entries(q.byVersion)) {
+    out.push(`           ${name} (revision ${v.revision}): ${thousands(v.total)} served, ${thousands(v.failed)} failed (${pct(v.failed, v.total)})`);
+  }
+  for (const run of r.analysisRuns) {
+    out.push(`analysis   ${run.name} [${run.type}] ${run.phase || 'Pending'} · ${run.measurements.length} measurements${run.message ? ` · ${run.message}` : ''}`);
+  }
+  for (const x of r.expectations) out.push(`expect     ${x.ok ? '✓' : '✗'} ${x.name}: expected ${x.expected}, got ${x.actual}`);
+  for (const w of r.warnings) out.push(`warning    ${w}`);
+  out.push(`seed       ${r.seed} · PromQL ${r.prometheusVersion}.x semantics · trace sha256 ${extra.traceSha256.slice(0, 16)}…`);
+  out.push(`reproduce  ${extra.reproduce}`);
+  return out;
+}

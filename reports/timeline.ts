@@ -1,0 +1,101 @@
+// The terminal timeline of a run: one line per thing an operator would want to see — controller
+// events, analysis measurements and run phases, the change — each prefixed with the state at that
+// instant: virtual time, step i/n, canary weight (set by the controller / actually received by the
+// new revision's pods) and ready pods per revision.
+import type { TraceEntry } from '../sim/engine/trace.js';
+
+export interface TimelineOptions {
+  /** Show every pod transition too (verbose). */
+  readonly pods?: boolean;
+}
+
+interface State {
+  step: string;
+  setWeight: number;
+  routerWeight: number | undefined;
+  currentHash: string;
+}
+
+/** 312_500 → "00:05:12.500"; whole seconds print without the fraction. */
+export function formatClock(ms: number): string {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = Math.floor((ms % 60_000) / 1000);
+  const frac = ms % 1000;
+  const base = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+  return frac === 0 ? base : `${base}.${String(frac).padStart(3, '0')}`;
+}
+
+export function renderTimeline(trace: readonly TraceEntry[], options: TimelineOptions = {}): string[] {
+  const lines: string[] = [];
+  const state: State = { step: '-', setWeight: 0, routerWeight: undefined, currentHash: '' };
+  const rsHash = new Map<string, string>();
+  const rsRevision = new Map<string, string>();
+  const podReady = new Map<string, { rs: string; ready: boolean }>();
+  const header = `${'time'.padEnd(12)} ${'step'.padEnd(5)} ${'weight'.padEnd(9)} ${'ready pods'.padEnd(16)} what`;
+  lines.push(header);
+
+  const readyByRs = (): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const p of podReady.values()) if (p.ready) m.set(p.rs, (m.get(p.rs) ?? 0) + 1);
+    return m;
+  };
+  const prefix = (t: number): string => {
+    const ready = readyByRs();
+    let total = 0;
+    for (const n of ready.values()) total += n;
+    let canary = 0;
+    for (const [rs, n] of ready) if (rsHash.get(rs) === state.currentHash) canary += n;
+    const actual =
+      state.routerWeight !== undefined ? state.routerWeight : total > 0 ? Math.round((100 * canary) / total) : 0;
+    const pods = [...rsRevision.entries()]
+      .filter(([rs]) => (ready.get(rs) ?? 0) > 0)
+      .map(([rs, rev]) => `r${rev}:${ready.get(rs)}`)
+      .join(' ');
+    return `${formatClock(t).padEnd(12)} ${state.step.padEnd(5)} ${`${state.setWeight}/${actual}%`.padEnd(9)} ${(pods || '-').padEnd(16)} `;
+  };
+
+  for (const e of trace) {
+    switch (e.type) {
+      case 'status':
+        state.step = e.step === null ? '-' : `${String(e.step)}/${String(e.steps)}`;
+        state.setWeight = Number(e.setWeight ?? 0);
+        state.currentHash = String(e.currentPodHash ?? '');
+        break;
+      case 'replicaSet':
+        rsHash.set(String(e.replicaSet), String(e.podTemplateHash));
+        break;
+      case 'router':
+        state.routerWeight = Number(e.canaryWeight);
+        break;
+      case 'pod': {
+        const name = String(e.pod);
+        if (e.phase === 'Deleted') podReady.delete(name);
+        else podReady.set(name, { rs: String(e.replicaSet), ready: e.phase === 'Ready' || e.phase === 'Available' });
+        if (options.pods) lines.push(prefix(e.t) + `pod ${name} ${String(e.phase)}`);
+        break;
+      }
+      case 'event': {
+        const m = /^Created ReplicaSet (\S+) \(revision (\d+)\)$/.exec(String(e.message));
+        if (m) rsRevision.set(m[1]!, m[2]!);
+        lines.push(prefix(e.t) + `${e.eventType === 'Warning' ? '⚠ ' : ''}${String(e.reason)}: ${String(e.message)}`);
+        break;
+      }
+      case 'change':
+        lines.push(prefix(e.t) + `▶ change applied: image ${String(e.image)} (pod-template-hash ${String(e.podTemplateHash)})`);
+        break;
+      case 'measurement':
+        lines.push(
+          prefix(e.t) +
+            `  measurement ${String(e.metric)} = ${e.value === null ? '-' : String(e.value)} → ${String(e.phase)}${e.message ? ` (${String(e.message)})` : ''}`,
+        );
+        break;
+      case 'analysisRun':
+        lines.push(prefix(e.t) + `  AnalysisRun ${String(e.run)} ${String(e.phase)}${e.message ? `: ${String(e.message)}` : ''}`);
+        break;
+      default:
+        break;
+    }
+  }
+  return lines;
+}

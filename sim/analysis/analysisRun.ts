@@ -1,0 +1,248 @@
+// One AnalysisRun and its reconcile loop: argo-rollouts analysis/analysis.go (v1.9.1)
+// `reconcileAnalysisRun`, `assessMetricStatus`, `assessRunStatus`, `calculateNextReconcileTime`
+// — semantics digest §4.1–4.3. The run is pure state plus a `reconcile(now)` that takes due
+// measurements through a provider and returns when it next needs attention.
+import { isCompleted, type AnalysisPhase, type Measurement, type MetricResult, type RolloutAnalysisType } from './types.js';
+import type { ResolvedMetric } from './metric.js';
+
+/** Upstream retries an errored measurement after 10 s (`DefaultErrorRetryInterval`). */
+export const ERROR_RETRY_INTERVAL_MS = 10_000;
+/** Measurements kept per metric unless measurementRetention says otherwise (`DefaultMeasurementHistoryLimit`). */
+export const MEASUREMENT_HISTORY_LIMIT = 10;
+
+export interface MeasurementProvider {
+  /** Takes one measurement of `metric` at virtual time `nowMs` (synchronous providers finish at once). */
+  run(metric: ResolvedMetric, nowMs: number): Measurement;
+}
+
+export interface AnalysisRunLabels {
+  readonly rolloutType: RolloutAnalysisType;
+  readonly stepIndex: number | undefined;
+  readonly podTemplateHash: string;
+}
+
+/** Ranking used by `assessRunStatus` to pick the worst phase. */
+const PHASE_RANK: Record<string, number> = { Successful: 0, Running: 1, Pending: 2, Inconclusive: 3, Error: 4, Failed: 5 };
+
+export class AnalysisRun {
+  phase: AnalysisPhase = '';
+  message = '';
+  startedAt: number | undefined;
+  completedAt: number | undefined;
+  terminate = false;
+  readonly results = new Map<string, MetricResult>();
+
+  constructor(
+    readonly name: string,
+    readonly labels: AnalysisRunLabels,
+    readonly metrics: readonly ResolvedMetric[],
+    readonly createdAtMs: number,
+    /** Set when arguments could not be resolved: the run goes straight to Error with this message. */
+    readonly resolutionError: string | undefined = undefined,
+  ) {}
+
+  /**
+   * One reconcile at `nowMs`. Returns the virtual time of the next needed reconcile, or undefined
+   * when the run is completed (or needs nothing until something external happens).
+   */
+  reconcile(nowMs: number, provider: MeasurementProvider): number | undefined {
+    if (isCompleted(this.phase)) return undefined;
+    if (this.resolutionError !== undefined) {
+      this.phase = 'Error';
+      this.message = this.resolutionError;
+      this.startedAt ??= nowMs;
+      this.completedAt = nowMs;
+      return undefined;
+    }
+    const terminating = this.terminate || this.anyNonDryRunMetricFailed();
+    for (const metric of this.metrics) {
+      const result = this.results.get(metric.name);
+      if (result && isCompleted(result.phase)) continue;
+      if (terminating) continue;
+      const last = result?.measurements.at(-1);
+      if (!last) {
+        if (metric.initialDelayMs !== undefined && metric.initialDelayMs > 0) {
+          // Upstream measures initialDelay from run.status.startedAt, which is only set at the end of
+          // the first reconcile, so a delayed metric never runs in the first reconcile.
+          if (this.startedAt === undefined || nowMs < this.startedAt + metric.initialDelayMs) continue;
+        }
+        this.record(metric, provider.run(metric, nowMs));
+        continue;
+      }
+      if (metric.effectiveCount !== undefined && (result?.count ?? 0) >= metric.effectiveCount) continue;
+      const waitMs = last.phase === 'Error' ? ERROR_RETRY_INTERVAL_MS : (metric.intervalMs ?? ERROR_RETRY_INTERVAL_MS);
+      if (nowMs > (last.finishedAt ?? nowMs) + waitMs) this.record(metric, provider.run(metric, nowMs));
+    }
+    this.assess(nowMs, terminating);
+    return isCompleted(this.phase) ? undefined : this.nextReconcileTime();
+  }
+
+  private anyNonDryRunMetricFailed(): boolean {
+    for (const m of this.metrics) {
+      if (m.dryRun) continue;
+      const p = this.results.get(m.name)?.phase;
+      if (p === 'Failed' || p === 'Error' || p === 'Inconclusive') return true;
+    }
+    return false;
+  }
+
+  private resultFor(metric: ResolvedMetric): MetricResult {
+    let r = this.results.get(metric.name);
+    if (!r) {
+      r = {
+        name: metric.name,
+        phase: 'Running',
+        measurements: [],
+        message: '',
+        count: 0,
+        successful: 0,
+        failed: 0,
+        inconclusive: 0,
+        error: 0,
+        consecutiveError: 0,
+        consecutiveSuccess: 0,
+        dryRun: metric.dryRun,
+      };
+      this.results.set(metric.name, r);
+    }
+    return r;
+  }
+
+  /** Tallies a finished measurement exactly as upstream: errors do not count toward `count`. */
+  private record(metric: ResolvedMetric, m: Measurement): void {
+    const r = this.resultFor(metric);
+    r.measurements.push(m);
+    switch (m.phase) {
+      case 'Successful':
+        r.successful++;
+        r.count++;
+        r.consecutiveError = 0;
+        r.consecutiveSuccess++;
+        break;
+      case 'Failed':
+        r.failed++;
+        r.count++;
+        r.consecutiveError = 0;
+        r.consecutiveSuccess = 0;
+        break;
+      case 'Inconclusive':
+        r.inconclusive++;
+        r.count++;
+        r.consecutiveError = 0;
+        r.consecutiveSuccess = 0;
+        break;
+      case 'Error':
+        r.error++;
+        r.consecutiveError++;
+        r.consecutiveSuccess = 0;
+        break;
+      default:
+        break;
+    }
+    if (r.measurements.length > MEASUREMENT_HISTORY_LIMIT) r.measurements.splice(0, r.measurements.length - MEASUREMENT_HISTORY_LIMIT);
+  }
+
+  /** `assessMetricStatus` for every metric, then `assessRunStatus` (digest §4.2, §4.3). */
+  private assess(nowMs: number, terminating: boolean): void {
+    let worst: AnalysisPhase | undefined;
+    let worstMessage = this.terminate ? 'Run Terminated' : '';
+    let allCompleted = true;
+    this.startedAt ??= nowMs;
+    for (const metric of this.metrics) {
+      const r = this.results.get(metric.name);
+      if (!r) {
+        allCompleted = false;
+        continue;
+      }
+      const phase = this.assessMetric(metric, r, terminating);
+      if (phase !== r.phase) {
+        r.message = r.measurements.at(-1)?.message ?? r.message;
+        r.phase = phase;
+      }
+      if (!isCompleted(phase)) {
+        allCompleted = false;
+        continue;
+      }
+      if (metric.dryRun) {
+        worst ??= 'Successful';
+        continue;
+      }
+      if (worst === undefined || PHASE_RANK[phase]! > PHASE_RANK[worst]!) {
+        worst = phase;
+        const reason = limitReason(metric, r);
+        if (reason !== '') {
+          worstMessage = `Metric "${metric.name}" assessed ${phase} due to ${reason}`;
+          if (r.message !== '') worstMessage += `: "Error Message: ${r.message}"`;
+        }
+      }
+    }
+    let next: AnalysisPhase;
+    let message = worstMessage.trim();
+    if (terminating) next = worst ?? 'Successful';
+    else if (!allCompleted || worst === undefined) {
+      next = 'Running';
+      message = '';
+    } else next = worst;
+    if (next !== this.phase) {
+      this.phase = next;
+      if (isCompleted(next)) this.completedAt = nowMs;
+    }
+    this.message = message;
+  }
+
+  private assessMetric(metric: ResolvedMetric, r: MetricResult | undefined, terminating: boolean): AnalysisPhase {
+    if (r && isCompleted(r.phase)) return r.phase;
+    if (!r || r.measurements.length === 0) return terminating ? 'Successful' : 'Pending';
+    const last = r.measurements.at(-1)!;
+    if (!isCompleted(last.phase)) return 'Running';
+    let limited: AnalysisPhase | undefined;
+    if (metric.failureLimit >= 0 && r.failed > metric.failureLimit) limited = 'Failed';
+    if (r.inconclusive > metric.inconclusiveLimit) limited = 'Inconclusive';
+    if (r.consecutiveError > metric.consecutiveErrorLimit) limited = 'Error';
+    if (limited) return limited;
+    if (metric.consecutiveSuccessLimit > 0 && r.consecutiveSuccess >= metric.consecutiveSuccessLimit) return 'Successful';
+    if (metric.effectiveCount !== undefined && r.count >= metric.effectiveCount) {
+      if (metric.consecutiveSuccessLimit > 0) return metric.failureLimit !== -1 ? 'Inconclusive' : 'Failed';
+      return 'Successful';
+    }
+    return terminating ? 'Successful' : 'Running';
+  }
+
+  /** `calculateNextReconcileTime`: the earliest time any incomplete metric wants a measurement. */
+  private nextReconcileTime(): number | undefined {
+    let next: number | undefined;
+    const consider = (t: number): void => {
+      if (next === undefined || t < next) next = t;
+    };
+    for (const metric of this.metrics) {
+      const r = this.results.get(metric.name);
+      if (r && isCompleted(r.phase)) continue;
+      const last = r?.measurements.at(-1);
+      if (!last) {
+        if (metric.initialDelayMs !== undefined && metric.initialDelayMs > 0 && this.startedAt !== undefined) {
+          consider(this.startedAt + metric.initialDelayMs);
+        }
+        continue;
+      }
+      if (metric.effectiveCount !== undefined && r!.count >= metric.effectiveCount) continue;
+      const waitMs = last.phase === 'Error' ? ERROR_RETRY_INTERVAL_MS : (metric.intervalMs ?? ERROR_RETRY_INTERVAL_MS);
+      // "now is after" is strict upstream; a real queue always fires a little after the deadline,
+      // which we model as one virtual millisecond.
+      consider((last.finishedAt ?? 0) + waitMs + 1);
+    }
+    return next;
+  }
+}
+
+/** `assessMetricFailureInconclusiveOrError`: which limit a metric exceeded, as upstream words it ("" if none). */
+function limitReason(metric: ResolvedMetric, r: MetricResult): string {
+  let reason = '';
+  if (metric.failureLimit >= 0 && r.failed > metric.failureLimit) reason = `failed (${r.failed}) > failureLimit (${metric.failureLimit})`;
+  if (r.inconclusive > metric.inconclusiveLimit) {
+    reason = `inconclusive (${r.inconclusive}) > inconclusiveLimit (${metric.inconclusiveLimit})`;
+  }
+  if (r.consecutiveError > metric.consecutiveErrorLimit) {
+    reason = `consecutiveErrors (${r.consecutiveError}) > consecutiveErrorLimit (${metric.consecutiveErrorLimit})`;
+  }
+  return reason;
+}

@@ -1,0 +1,78 @@
+// ReplicaSets and their pods: the data-plane objects the Rollouts controller scales and the traffic
+// model routes to. Counts follow the Kubernetes ReplicaSet status the controller reads:
+// `replicas` = pods that exist and are not terminating, `readyReplicas` = ready pods,
+// `availableReplicas` = pods ready for at least minReadySeconds (k8s `podutil.IsPodAvailable`).
+import type { PodTemplateSpec } from '../manifests/types.js';
+
+/** Label the controller adds to ReplicaSets, pods and Service selectors (`DefaultRolloutUniqueLabelKey`). */
+export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
+
+export type PodPhase = 'Starting' | 'Ready' | 'Available';
+
+export interface Pod {
+  readonly name: string;
+  readonly createdAtMs: number;
+  phase: PodPhase;
+  readyAtMs: number | undefined;
+}
+
+export class ReplicaSet {
+  specReplicas = 0;
+  readonly annotations = new Map<string, string>();
+  readonly pods: Pod[] = [];
+  private podSeq = 0;
+
+  constructor(
+    readonly name: string,
+    readonly podTemplateHash: string,
+    readonly template: PodTemplateSpec,
+    /** Template labels plus the pod-template-hash label: what Services select on. */
+    readonly podLabels: Readonly<Record<string, string>>,
+    readonly createdAtMs: number,
+    /** Creation order, to break ties between ReplicaSets created in the same millisecond. */
+    readonly createdSeq: number,
+  ) {}
+
+  get statusReplicas(): number {
+    return this.pods.length;
+  }
+
+  get readyReplicas(): number {
+    let n = 0;
+    for (const p of this.pods) if (p.phase !== 'Starting') n++;
+    return n;
+  }
+
+  get availableReplicas(): number {
+    let n = 0;
+    for (const p of this.pods) if (p.phase === 'Available') n++;
+    return n;
+  }
+
+  get revision(): number {
+    return Number(this.annotations.get('rollout.argoproj.io/revision') ?? '0');
+  }
+
+  nextPodName(): string {
+    // Kubernetes appends a random 5-character suffix; ours is a counter so names are stable.
+    return `${this.name}-${(this.podSeq++).toString(36).padStart(5, '0')}`;
+  }
+}
+
+/**
+ * The order in which the ReplicaSet controller deletes pods when scaling down
+ * (kubernetes `pkg/controller/replicaset/replica_set.go: getPodsToDelete` → `ActivePodsWithRanks`):
+ * not-ready before ready, then ready for a shorter time first, then newer pods first.
+ * Returns the pods to delete, most deletable first.
+ */
+export function podsToDelete(pods: readonly Pod[], count: number): Pod[] {
+  const ranked = [...pods].sort((a, b) => {
+    const aReady = a.phase !== 'Starting' ? 1 : 0;
+    const bReady = b.phase !== 'Starting' ? 1 : 0;
+    if (aReady !== bReady) return aReady - bReady;
+    if (aReady && bReady && a.readyAtMs !== b.readyAtMs) return (b.readyAtMs ?? 0) - (a.readyAtMs ?? 0);
+    if (a.createdAtMs !== b.createdAtMs) return b.createdAtMs - a.createdAtMs;
+    return a.name < b.name ? 1 : -1;
+  });
+  return ranked.slice(0, Math.max(0, count));
+}

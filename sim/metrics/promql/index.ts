@@ -1,0 +1,123 @@
+// Public API of rehearse's PromQL: compile once, evaluate many times against a SeriesStore.
+// Package split as in Prometheus: parser.ts (syntax + checks, like promql/parser) apart from
+// evaluate.ts (the engine, like promql/engine.go).
+
+import type { SeriesStore } from '../store.js';
+import type { Expr, ValueType } from './ast.js';
+import { typeOf } from './ast.js';
+import { positionOf, type SourcePos } from './errors.js';
+import { evaluate, newContext, QueryCache, type MatrixSeries } from './evaluate.js';
+import { parseQuery } from './parser.js';
+
+export { PromqlError, type PromqlErrorKind, type SourcePos } from './errors.js';
+export { formatPromScalar, formatPromValue } from './format.js';
+
+/** Prometheus' default `--query.lookback-delta` (engine.go `defaultLookbackDelta`). */
+export const DEFAULT_LOOKBACK_DELTA_MS = 5 * 60 * 1000;
+
+export interface CompileOptions {
+  /** Syntax and semantics of this Prometheus major version (default 3). */
+  readonly prometheusVersion?: 2 | 3;
+}
+
+export interface EvaluateOptions {
+  /** Defaults to the version the query was compiled for. */
+  readonly prometheusVersion?: 2 | 3;
+  /** Default 5 minutes. */
+  readonly lookbackDeltaMs?: number;
+}
+
+/** A parsed, checked query. Reuse it: it also caches selector results per store. */
+export interface CompiledQuery {
+  readonly text: string;
+  readonly prometheusVersion: 2 | 3;
+  /** Result type of the whole query. */
+  readonly resultType: ValueType;
+  readonly expr: Expr;
+  /** The query's vector selectors, in query order, with their text and position. */
+  readonly selectors: readonly { readonly text: string; readonly position: SourcePos }[];
+  /** @internal */
+  readonly cache: QueryCache;
+}
+
+export interface ResultSample {
+  readonly labels: Record<string, string>;
+  readonly value: number;
+}
+
+export interface ResultSeries {
+  readonly labels: Record<string, string>;
+  /** Sample times (ms) and values, oldest first. */
+  readonly points: readonly { readonly t: number; readonly value: number }[];
+}
+
+export interface UnmatchedSelector {
+  readonly text: string;
+  readonly position: SourcePos;
+}
+
+interface ResultNotes {
+  /** Annotations Prometheus would return as `warnings`. */
+  readonly warnings: readonly string[];
+  /** Annotations Prometheus 3 would return as `infos`. */
+  readonly infos: readonly string[];
+  /**
+   * Selectors that matched no series at all in the store (rehearse's own report: a query on a
+   * metric or label the simulated app does not emit is a common cause of failed analyses).
+   */
+  readonly unmatchedSelectors: readonly UnmatchedSelector[];
+}
+
+export type QueryResult = ResultNotes &
+  (
+    | { readonly resultType: 'vector'; readonly samples: readonly ResultSample[] }
+    | { readonly resultType: 'scalar'; readonly value: number }
+    | { readonly resultType: 'matrix'; readonly series: readonly ResultSeries[] }
+    | { readonly resultType: 'string'; readonly value: string }
+  );
+
+/** Parses and checks `text`; throws PromqlError (`kind` 'parse' or 'unsupported') with `.position`. */
+export function compileQuery(text: string, opts: CompileOptions = {}): CompiledQuery {
+  const parsed = parseQuery(text, opts);
+  return {
+    text,
+    prometheusVersion: parsed.prometheusVersion,
+    resultType: typeOf(parsed.expr),
+    expr: parsed.expr,
+    selectors: parsed.selectors.map((s) => ({ text: s.text, position: positionOf(text, s.pos.start) })),
+    cache: new QueryCache(),
+  };
+}
+
+/** Evaluates an instant query at `timeMs`; throws PromqlError (`kind` 'execution') on runtime errors. */
+export function evaluateInstant(
+  q: CompiledQuery,
+  store: SeriesStore,
+  timeMs: number,
+  opts: EvaluateOptions = {},
+): QueryResult {
+  const version = opts.prometheusVersion ?? q.prometheusVersion;
+  const ctx = newContext(store, timeMs, opts.lookbackDeltaMs ?? DEFAULT_LOOKBACK_DELTA_MS, version, q.cache);
+  const v = evaluate(q.expr, ctx);
+  const unmatchedSelectors = [...ctx.unmatched]
+    .sort((a, b) => a.pos.start - b.pos.start)
+    .map((s) => ({ text: s.text, position: positionOf(q.text, s.pos.start) }));
+  const notes: ResultNotes = { warnings: [], infos: [...new Set(ctx.infos)], unmatchedSelectors };
+  switch (v.type) {
+    case 'scalar':
+      return { ...notes, resultType: 'scalar', value: v.value };
+    case 'string':
+      return { ...notes, resultType: 'string', value: v.value };
+    case 'vector':
+      return { ...notes, resultType: 'vector', samples: v.samples.map((s) => ({ labels: s.labels.toRecord(), value: s.value })) };
+    case 'matrix':
+      return {
+        ...notes,
+        resultType: 'matrix',
+        series: v.series.map((s: MatrixSeries) => ({
+          labels: s.labels.toRecord(),
+          points: s.t.map((t, i) => ({ t, value: s.v[i] as number })),
+        })),
+      };
+  }
+}

@@ -1,0 +1,174 @@
+// The model of the Argo Rollouts controller for one Rollout: its work queue and reconcile loop.
+// Behaviour mirrors argo-rollouts v1.9.1 — rollout/controller.go (syncHandler, newRolloutContext),
+// rollout/context.go (reconcile), rollout/sync.go (status, conditions, persist) — and the canary
+// strategy lives in canary.ts. As upstream, every reconcile re-derives everything from the
+// Rollout, its ReplicaSets and AnalysisRuns; memory lives only in status and annotations.
+import { LimitReachedError, Priority, type Kernel, type ScheduledAction } from '../engine/kernel.js';
+import type { TraceRecorder } from '../engine/trace.js';
+import type { AnalysisController } from '../analysis/analysisController.js';
+import type { Cluster } from '../cluster/cluster.js';
+import type { AnalysisTemplate } from '../manifests/types.js';
+import { CanaryReconcile } from './canary.js';
+import { DefaultMaxTrafficWeight, DefaultRolloutResyncPeriodSeconds } from './defaults.js';
+import { getCurrentSetWeight } from './replicaMath.js';
+import { EventRecorder } from './events.js';
+import { applyMergePatch, createTwoWayMergePatch } from './mergePatch.js';
+import type { SimRollout } from './rollout.js';
+import { emptyRolloutStatus, type RolloutStatus } from './status.js';
+import type { TrafficRouter } from '../traffic/router.js';
+
+export interface RolloutControllerOptions {
+  readonly kernel: Kernel;
+  readonly trace: TraceRecorder;
+  readonly cluster: Cluster;
+  readonly analysis: AnalysisController;
+  readonly rollout: SimRollout;
+  readonly analysisTemplates: ReadonlyMap<string, AnalysisTemplate>;
+  readonly clusterAnalysisTemplates: ReadonlyMap<string, AnalysisTemplate>;
+  /** The traffic router a traffic-routed canary drives (undefined for a basic canary). */
+  readonly router: TrafficRouter | undefined;
+  /** Reconciles allowed in one virtual millisecond before the model is declared livelocked. */
+  readonly maxReconcilesPerInstant?: number;
+}
+
+export class RolloutController {
+  readonly events: EventRecorder;
+  private pending: ScheduledAction | undefined;
+  private readonly delayed = new Map<number, ScheduledAction>();
+  private reconcilesThisInstant = 0;
+  private instant = -1;
+  reconcileCount = 0;
+
+  constructor(readonly options: RolloutControllerOptions) {
+    this.events = new EventRecorder(options.trace);
+  }
+
+  get rollout(): SimRollout {
+    return this.options.rollout;
+  }
+
+  /** The informer sees the Rollout for the first time (controller start). */
+  start(): void {
+    this.events.event(this.objectName, 'RolloutAddedToInformer', 'Rollout resource added to informer: ' + this.rollout.namespace + '/' + this.rollout.name);
+    this.enqueue();
+    this.scheduleResync();
+  }
+
+  get objectName(): string {
+    return `Rollout/${this.rollout.name}`;
+  }
+
+  /**
+   * Adds the rollout to the work queue now. Like client-go's work queue, an item already queued is
+   * not queued twice; our reconciles take no virtual time, so the next one runs at this instant.
+   */
+  enqueue(): void {
+    const now = this.options.kernel.nowMs;
+    if (this.pending && !this.pending.cancelled && this.pending.atMs <= now) return;
+    this.options.kernel.cancel(this.pending);
+    this.pending = this.options.kernel.schedule(now, Priority.controller, `reconcile ${this.rollout.name}`, () => {
+      this.pending = undefined;
+      this.reconcile();
+    });
+  }
+
+  /** `enqueueRolloutAfter`: a delayed requeue (pause expiry, progress deadline, ...). */
+  enqueueAfter(delayMs: number): void {
+    const at = this.options.kernel.nowMs + Math.max(0, delayMs);
+    if (this.delayed.has(at)) return;
+    const action = this.options.kernel.schedule(at, Priority.controller, `requeue ${this.rollout.name}`, () => {
+      this.delayed.delete(at);
+      this.enqueue();
+    });
+    this.delayed.set(at, action);
+  }
+
+  private scheduleResync(): void {
+    // rollout/controller.go NewController: the informer resyncs every 15 minutes.
+    this.options.kernel.after(DefaultRolloutResyncPeriodSeconds * 1000, Priority.controller, 'resync', () => {
+      this.enqueue();
+      this.scheduleResync();
+    });
+  }
+
+  private reconcile(): void {
+    const now = this.options.kernel.nowMs;
+    if (now !== this.instant) {
+      this.instant = now;
+      this.reconcilesThisInstant = 0;
+    }
+    const limit = this.options.maxReconcilesPerInstant ?? 500;
+    if (++this.reconcilesThisInstant > limit) {
+      throw new LimitReachedError(
+        `the rollout controller model reconciled ${this.rollout.name} more than ${limit} times at ${now} ms without settling`,
+      );
+    }
+    this.reconcileCount++;
+    new CanaryReconcile(this, now).run();
+  }
+
+  /**
+   * Writes a status through a merge patch computed from what the reconcile read (`from`) to what it
+   * wants (`to`), as `persistRolloutStatus` / `patchCondition` do. Returns whether anything
+   * changed; a change is an informer update, which enqueues the rollout again.
+   */
+  patchStatus(from: RolloutStatus, to: RolloutStatus): boolean {
+    const patch = createTwoWayMergePatch(from, to);
+    if (!patch) return false;
+    this.rollout.status = normaliseStatus(applyMergePatch(this.rollout.status, patch));
+    this.recordStatus();
+    this.enqueue();
+    return true;
+  }
+
+  /** A full status write (`UpdateStatus`). */
+  replaceStatus(status: RolloutStatus): void {
+    this.rollout.status = normaliseStatus(structuredClone(status));
+    this.recordStatus();
+    this.enqueue();
+  }
+
+  /**
+   * The canary weight the controller is at: the router weight it wrote (traffic routing), else the
+   * setWeight in force (`GetCurrentSetWeight`); 100 once the current revision is stable.
+   */
+  currentSetWeight(): number {
+    const s = this.rollout.status;
+    if (s.currentPodHash !== '' && s.stableRS === s.currentPodHash) return DefaultMaxTrafficWeight;
+    if (s.canary.weights) return s.canary.weights.canary.weight;
+    return getCurrentSetWeight(this.rollout.steps, s.currentStepIndex, s.abort, DefaultMaxTrafficWeight);
+  }
+
+  private recordStatus(): void {
+    const s = this.rollout.status;
+    this.options.trace.record('status', {
+      rollout: this.rollout.name,
+      phase: s.phase,
+      message: s.message,
+      step: s.currentStepIndex ?? null,
+      steps: this.rollout.steps.length,
+      setWeight: this.currentSetWeight(),
+      stableRS: s.stableRS,
+      currentPodHash: s.currentPodHash,
+      abort: s.abort,
+      pauseConditions: s.pauseConditions.map((p) => p.reason),
+      weights: s.canary.weights ? { canary: s.canary.weights.canary.weight, stable: s.canary.weights.stable.weight } : null,
+      replicas: s.replicas,
+      updatedReplicas: s.updatedReplicas,
+      readyReplicas: s.readyReplicas,
+      availableReplicas: s.availableReplicas,
+    });
+  }
+}
+
+/** Fills fields a merge patch dropped (JSON has no `undefined`) so readers see the full shape. */
+function normaliseStatus(s: Partial<RolloutStatus>): RolloutStatus {
+  const base = emptyRolloutStatus();
+  return {
+    ...base,
+    ...s,
+    pauseConditions: s.pauseConditions ?? [],
+    conditions: s.conditions ?? [],
+    canary: { ...base.canary, ...(s.canary ?? {}) },
+  };
+}

@@ -1,0 +1,245 @@
+// Parses a scenario file (YAML) into a checked ScenarioSpec. Structure, unknown keys ("did you
+// mean") and positions come from the same walker the manifest loader uses; values (durations,
+// percentages, rates) are checked here. Every problem is reported with file:line:column and the
+// field path, all at once, as an InputError. Pure: the caller reads the file.
+import { isMap, LineCounter, parseAllDocuments } from 'yaml';
+import type { Document } from 'yaml';
+import { InputError, type Diagnostic } from '../diagnostics.js';
+import { DurationError, parseGoDurationMs } from '../manifests/duration.js';
+import type { FieldSchema, ObjectSchema } from '../manifests/schema.js';
+import type { SourcePosition } from '../manifests/types.js';
+import { positionOfNode, walk, type Json, type WalkContext } from '../manifests/yamlWalk.js';
+import { SCENARIO_DEFAULTS } from './defaults.js';
+import type { Expectations, Outcome, ScenarioSpec, VersionSpec } from './types.js';
+
+export const SCENARIO_API_VERSION = 'rehearse.dev/v1alpha1';
+
+const str: FieldSchema = { type: 'string' };
+const any: FieldSchema = { type: 'any' };
+const int64: FieldSchema = { type: 'int64' };
+const obj = (name: string, fields: Record<string, FieldSchema>, required?: Record<string, string>): ObjectSchema =>
+  required ? { type: 'object', name, fields, required } : { type: 'object', name, fields };
+
+const latencySchema = obj('Latency', { p50: str, p99: str });
+const versionSchema = obj('VersionBehaviour', { errorRate: any, latency: latencySchema });
+
+/** The scenario format; docs/scenario.schema.json and README document the same keys. */
+export const scenarioSchema: ObjectSchema = obj(
+  'Scenario',
+  {
+    apiVersion: str,
+    kind: str,
+    metadata: obj('ScenarioMetadata', { name: str, description: str }, { name: 'metadata.name is required' }),
+    spec: obj('ScenarioSpec', {
+      manifests: { type: 'list', items: str },
+      seed: int64,
+      until: str,
+      prometheusVersion: any,
+      cluster: obj('Cluster', { podStartup: obj('PodStartup', { median: str, p99: str }) }),
+      traffic: obj('Traffic', {
+        rps: any,
+        profile: str,
+        steps: { type: 'list', items: obj('TrafficStep', { at: str, rps: any }, { at: 'a traffic step needs `at`', rps: 'a traffic step needs `rps`' }) },
+        service: str,
+      }),
+      metrics: obj('Metrics', { preset: str, scrapeInterval: str, errorCode: any }),
+      versions: { type: 'map', values: versionSchema },
+      defaultVersion: versionSchema,
+      change: obj('Change', { at: str, image: str, container: str }, { at: 'change.at is required (when the update is applied)' }),
+      expect: obj('Expect', { outcome: str, within: str, maxCanaryWeight: any, maxFailedRequestRatio: any }),
+    }),
+  },
+  { apiVersion: `apiVersion: ${SCENARIO_API_VERSION} is required`, kind: 'kind: Scenario is required', metadata: 'metadata is required', spec: 'spec is required' },
+);
+
+const OUTCOMES: readonly Outcome[] = ['promoted', 'aborted', 'paused', 'progressing'];
+
+class ValueChecker {
+  readonly errors: Diagnostic[] = [];
+  constructor(
+    private readonly file: string,
+    private readonly positions: ReadonlyMap<string, SourcePosition>,
+  ) {}
+
+  error(path: string, message: string): void {
+    const at = this.positions.get(path) ?? { file: this.file, line: 0, column: 0 };
+    this.errors.push({ severity: 'error', file: at.file, line: at.line, column: at.column, field: path, message });
+  }
+
+  duration(path: string, text: string | undefined, fallbackMs: number, min = 0): number {
+    if (text === undefined) return fallbackMs;
+    try {
+      const ms = parseGoDurationMs(text);
+      if (ms < min) {
+        this.error(path, `expected a duration of at least ${min} ms, got "${text}".`);
+        return fallbackMs;
+      }
+      return ms;
+    } catch (e) {
+      if (!(e instanceof DurationError)) throw e;
+      this.error(path, `expected a duration such as "30s", "5m" or "1h30m", got "${text}" (${e.message}).`);
+      return fallbackMs;
+    }
+  }
+
+  /** A ratio written as a fraction (0.002) or a percentage string ("0.2%"). */
+  ratio(path: string, v: Json | undefined, fallback: number): number {
+    if (v === undefined || v === null) return fallback;
+    let r: number | undefined;
+    if (typeof v === 'number') r = v;
+    else if (typeof v === 'string') {
+      const m = /^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*%\s*$/.exec(v);
+      if (m) r = Number(m[1]) / 100;
+    }
+    if (r === undefined || !Number.isFinite(r) || r < 0 || r > 1) {
+      this.error(path, `expected a ratio between 0 and 1 (e.g. 0.002) or a percentage (e.g. "0.2%"), got ${JSON.stringify(v)}.`);
+      return fallback;
+    }
+    return r;
+  }
+
+  number(path: string, v: Json | undefined, fallback: number, what: string, check: (n: number) => boolean): number {
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) {
+      this.error(path, `expected ${what}, got ${JSON.stringify(v)}.`);
+      return fallback;
+    }
+    return v;
+  }
+}
+
+type J = { [k: string]: Json } | undefined;
+const field = (o: J, k: string): Json | undefined => (o ? o[k] : undefined);
+const objAt = (o: J, k: string): J => {
+  const v = field(o, k);
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as { [k: string]: Json }) : undefined;
+};
+const strAt = (o: J, k: string): string | undefined => {
+  const v = field(o, k);
+  return typeof v === 'string' ? v : undefined;
+};
+
+/** Parses one scenario document. `name` is the file name used in messages. */
+export function parseScenario(name: string, text: string): ScenarioSpec {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, version: '1.1', merge: true, uniqueKeys: true });
+  const list: Document[] = Array.isArray(docs) ? docs : [];
+  const syntax: Diagnostic[] = [];
+  for (const d of list) {
+    for (const e of d.errors) {
+      const lp = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+      syntax.push({ severity: 'error', file: name, line: lp.line, column: lp.col, field: '', message: `YAML syntax error: ${e.message.split('\n')[0]}` });
+    }
+  }
+  if (syntax.length > 0) throw new InputError(syntax);
+  const nonEmpty = list.filter((d) => d.contents !== null);
+  if (nonEmpty.length !== 1) {
+    throw new InputError([{ severity: 'error', file: name, line: 1, column: 1, field: '', message: `a scenario file holds exactly one YAML document, found ${nonEmpty.length}.` }]);
+  }
+  const doc = nonEmpty[0]!;
+  const ctx: WalkContext = { file: name, lineCounter, doc, kind: 'Scenario', basePath: '', diagnostics: [], positions: new Map(), aliasBudget: 10_000 };
+  if (!isMap(doc.contents)) {
+    const at = positionOfNode(ctx, doc.contents);
+    throw new InputError([{ severity: 'error', file: name, line: at.line, column: at.column, field: '', message: 'a scenario is a mapping with apiVersion, kind, metadata and spec.' }]);
+  }
+  const root = walk(ctx, doc.contents, scenarioSchema, '', '') as J;
+  const structural = ctx.diagnostics.filter((d) => d.severity === 'error');
+  if (structural.length > 0 || !root) throw new InputError(structural);
+
+  const c = new ValueChecker(name, ctx.positions);
+  if (strAt(root, 'apiVersion') !== SCENARIO_API_VERSION) c.error('apiVersion', `expected apiVersion: ${SCENARIO_API_VERSION}.`);
+  if (strAt(root, 'kind') !== 'Scenario') c.error('kind', 'expected kind: Scenario.');
+  const spec = objAt(root, 'spec');
+  const d = SCENARIO_DEFAULTS;
+
+  const cluster = objAt(objAt(spec, 'cluster'), 'podStartup');
+  const medianMs = c.duration('spec.cluster.podStartup.median', strAt(cluster, 'median'), d.podStartup.medianMs, 1);
+  const p99Ms = c.duration('spec.cluster.podStartup.p99', strAt(cluster, 'p99'), Math.max(medianMs, d.podStartup.p99Ms), 1);
+  if (p99Ms < medianMs) c.error('spec.cluster.podStartup.p99', 'p99 must not be below the median.');
+
+  const traffic = objAt(spec, 'traffic');
+  const rps = c.number('spec.traffic.rps', field(traffic, 'rps'), d.traffic.rps, 'a request rate ≥ 0 (requests per second)', (n) => n >= 0);
+  const profile = strAt(traffic, 'profile') ?? 'constant';
+  if (profile !== 'constant' && profile !== 'steps') c.error('spec.traffic.profile', `expected "constant" or "steps", got "${profile}" (other profiles are not simulated yet).`);
+  const stepsJson = (field(traffic, 'steps') as Json[] | undefined) ?? [];
+  if (profile === 'constant' && stepsJson.length > 0) c.error('spec.traffic.steps', 'steps need profile: steps.');
+  const steps = stepsJson.map((s, i) => {
+    const so = s as J;
+    return {
+      atMs: c.duration(`spec.traffic.steps[${i}].at`, strAt(so, 'at'), 0),
+      rps: c.number(`spec.traffic.steps[${i}].rps`, field(so, 'rps'), 0, 'a request rate ≥ 0', (n) => n >= 0),
+    };
+  });
+  for (let i = 1; i < steps.length; i++) {
+    if (steps[i]!.atMs <= steps[i - 1]!.atMs) c.error(`spec.traffic.steps[${i}].at`, 'traffic steps must be in increasing time order.');
+  }
+
+  const metrics = objAt(spec, 'metrics');
+  const preset = strAt(metrics, 'preset') ?? 'generic';
+  if (preset !== 'generic') c.error('spec.metrics.preset', `expected "generic", got "${preset}" (other presets are not simulated yet).`);
+  const scrapeIntervalMs = c.duration('spec.metrics.scrapeInterval', strAt(metrics, 'scrapeInterval'), d.metrics.scrapeIntervalMs, 1000);
+  const errorCode = c.number('spec.metrics.errorCode', field(metrics, 'errorCode'), d.metrics.errorCode, 'an HTTP status code from 400 to 599', (n) => Number.isInteger(n) && n >= 400 && n <= 599);
+
+  const version = (path: string, v: J, fallback: VersionSpec): VersionSpec => {
+    const latency = objAt(v, 'latency');
+    const p50 = c.duration(`${path}.latency.p50`, strAt(latency, 'p50'), fallback.latencyP50Ms, 0);
+    const p99 = c.duration(`${path}.latency.p99`, strAt(latency, 'p99'), Math.max(p50, fallback.latencyP99Ms), 0);
+    if (p99 < p50) c.error(`${path}.latency.p99`, 'p99 must not be below p50.');
+    return { errorRatio: c.ratio(`${path}.errorRate`, field(v, 'errorRate'), fallback.errorRatio), latencyP50Ms: p50, latencyP99Ms: p99 };
+  };
+  const defaultVersion = version('spec.defaultVersion', objAt(spec, 'defaultVersion'), d.version);
+  const versions = new Map<string, VersionSpec>();
+  const versionsJson = objAt(spec, 'versions') ?? {};
+  for (const image of Object.keys(versionsJson).sort()) {
+    versions.set(image, version(`spec.versions[${JSON.stringify(image)}]`, objAt(versionsJson, image), defaultVersion));
+  }
+
+  const changeJson = objAt(spec, 'change');
+  const change = changeJson
+    ? { atMs: c.duration('spec.change.at', strAt(changeJson, 'at'), 0), image: strAt(changeJson, 'image'), container: strAt(changeJson, 'container') }
+    : undefined;
+
+  const expectJson = objAt(spec, 'expect');
+  const outcomeText = strAt(expectJson, 'outcome');
+  if (outcomeText !== undefined && !OUTCOMES.includes(outcomeText as Outcome)) {
+    c.error('spec.expect.outcome', `expected one of ${OUTCOMES.join(', ')}, got "${outcomeText}".`);
+  }
+  const expect: Expectations = {
+    outcome: outcomeText as Outcome | undefined,
+    withinMs: strAt(expectJson, 'within') !== undefined ? c.duration('spec.expect.within', strAt(expectJson, 'within'), 0) : undefined,
+    maxCanaryWeight:
+      field(expectJson, 'maxCanaryWeight') !== undefined
+        ? c.number('spec.expect.maxCanaryWeight', field(expectJson, 'maxCanaryWeight'), 100, 'a weight from 0 to 100', (n) => n >= 0 && n <= 100)
+        : undefined,
+    maxFailedRequestRatio:
+      field(expectJson, 'maxFailedRequestRatio') !== undefined ? c.ratio('spec.expect.maxFailedRequestRatio', field(expectJson, 'maxFailedRequestRatio'), 1) : undefined,
+  };
+
+  const pv = field(spec, 'prometheusVersion');
+  let prometheusVersion: 2 | 3 = 3;
+  if (pv !== undefined && pv !== null) {
+    if (pv === 2 || pv === 3 || pv === '2' || pv === '3') prometheusVersion = Number(pv) as 2 | 3;
+    else c.error('spec.prometheusVersion', `expected 2 or 3, got ${JSON.stringify(pv)}.`);
+  }
+  const seedJson = field(spec, 'seed');
+  const untilMs = c.duration('spec.until', strAt(spec, 'until'), d.untilMs, 1000);
+  if (change && change.atMs >= untilMs) c.error('spec.change.at', 'the change must happen before `until`.');
+
+  if (c.errors.length > 0) throw new InputError(c.errors);
+  return {
+    name: strAt(objAt(root, 'metadata'), 'name') ?? name,
+    file: name,
+    manifests: ((field(spec, 'manifests') as Json[] | undefined) ?? []).map(String),
+    seed: typeof seedJson === 'number' ? seedJson : d.seed,
+    untilMs,
+    prometheusVersion,
+    podStartup: { medianMs, p99Ms },
+    traffic: { rps, steps, service: strAt(traffic, 'service') },
+    metrics: { preset: 'generic', scrapeIntervalMs, errorCode },
+    versions,
+    defaultVersion,
+    change,
+    expect,
+    positions: ctx.positions,
+  };
+}

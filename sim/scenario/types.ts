@@ -1,0 +1,51 @@
+// A scenario, parsed and checked: the world around the user's manifests (DESIGN.md "Scenario
+// file"). It never restates the rollout; it says how pods start, how much traffic arrives, how each
+// version behaves, which change starts the rollout, and what must hold afterwards.
+import type { SourcePosition } from '../manifests/types.js';
+
+export type Outcome = 'promoted' | 'aborted' | 'paused' | 'progressing';
+
+export interface VersionSpec {
+  /** Fraction of requests answered with an error (0..1). */
+  readonly errorRatio: number;
+  readonly latencyP50Ms: number;
+  readonly latencyP99Ms: number;
+}
+
+export interface Expectations {
+  readonly outcome: Outcome | undefined;
+  /** Decision (promotion or abort) no later than this long after the change. */
+  readonly withinMs: number | undefined;
+  /** Highest canary weight (status/actual) the rollout may reach. */
+  readonly maxCanaryWeight: number | undefined;
+  /** Failed requests over all requests served after the change (0..1). */
+  readonly maxFailedRequestRatio: number | undefined;
+}
+
+export interface ScenarioSpec {
+  readonly name: string;
+  /** The file the scenario came from ("<default>" for the default world around bare manifests). */
+  readonly file: string;
+  /** Manifest paths as written, relative to the scenario file. */
+  readonly manifests: readonly string[];
+  readonly seed: number;
+  readonly untilMs: number;
+  readonly prometheusVersion: 2 | 3;
+  readonly podStartup: { readonly medianMs: number; readonly p99Ms: number };
+  readonly traffic: {
+    readonly rps: number;
+    readonly steps: readonly { readonly atMs: number; readonly rps: number }[];
+    /** Entry Service for a basic canary; undefined = every pod of the Rollout's selector. */
+    readonly service: string | undefined;
+  };
+  readonly metrics: { readonly preset: 'generic'; readonly scrapeIntervalMs: number; readonly errorCode: number };
+  /** Behaviour per container image; images not listed behave as `defaultVersion`. */
+  readonly versions: ReadonlyMap<string, VersionSpec>;
+  readonly defaultVersion: VersionSpec;
+  readonly change:
+    | { readonly atMs: number; readonly image: string | undefined; readonly container: string | undefined }
+    | undefined;
+  readonly expect: Expectations;
+  /** Where each field was written, for errors found after parsing (e.g. a missing manifest). */
+  readonly positions: ReadonlyMap<string, SourcePosition>;
+}

@@ -1,0 +1,441 @@
+// Wires one run together: the kernel and random streams, the cluster (pods, ReplicaSets,
+// Services), the traffic model and router, the metric store and scraper, the AnalysisRun
+// controller with the Prometheus provider, and the model of the Rollouts controller. Then it
+// plays the scenario's timeline (initial deploy at 0, the change, the run limit) and summarises.
+// Pure and deterministic: the same inputs and seed give the same trace, byte for byte.
+import { AnalysisController } from './analysis/analysisController.js';
+import type { AnalysisRun } from './analysis/analysisRun.js';
+import { PrometheusProvider } from './analysis/providers/prometheus.js';
+import type { ExprVersion } from './analysis/condition/index.js';
+import { Cluster } from './cluster/cluster.js';
+import { LognormalStartup } from './cluster/podModel.js';
+import type { ReplicaSet } from './cluster/replicaSet.js';
+import { SimService } from './cluster/service.js';
+import { Kernel, LimitReachedError, Priority } from './engine/kernel.js';
+import { RandomStreams } from './engine/random.js';
+import { TraceRecorder, type TraceEntry } from './engine/trace.js';
+import { InputError } from './diagnostics.js';
+import { podTemplateHash } from './manifests/templateHash.js';
+import type { ManifestSet, PodTemplateSpec, Rollout, SourcePosition } from './manifests/types.js';
+import { genericPreset } from './metrics/presets/generic.js';
+import { Scraper } from './metrics/scraper.js';
+import { SeriesStore } from './metrics/store.js';
+import { RolloutController } from './rollouts/controller.js';
+import { DefaultMaxTrafficWeight } from './rollouts/defaults.js';
+import { SimRollout } from './rollouts/rollout.js';
+import type { Outcome, ScenarioSpec, VersionSpec } from './scenario/types.js';
+import { DEFAULT_BUCKETS_SECONDS } from './traffic/behaviour.js';
+import type { LoadProfile } from './traffic/load.js';
+import { TrafficRouter } from './traffic/router.js';
+import { currentRoutes, type Routing } from './traffic/routing.js';
+import { TrafficModel } from './traffic/trafficModel.js';
+import { changedTemplate, markedAsPreviousRevision } from './rollouts/templates.js';
+
+export interface RunOptions {
+  readonly seed?: number;
+  readonly untilMs?: number;
+  readonly prometheusVersion?: 2 | 3;
+  readonly exprVersion?: ExprVersion;
+  /** Keep the full trace in the result (the CLI needs it; sweeps may not). */
+  readonly keepTrace?: boolean;
+}
+
+export interface ExpectationResult {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+export interface VersionTotals {
+  readonly image: string;
+  readonly revision: number;
+  readonly podTemplateHash: string;
+  readonly total: number;
+  readonly failed: number;
+}
+
+export interface AnalysisRunSummary {
+  readonly name: string;
+  readonly type: string;
+  readonly phase: string;
+  readonly message: string;
+  readonly measurements: readonly { readonly t: number; readonly metric: string; readonly phase: string; readonly value: string | null; readonly message: string | null }[];
+}
+
+export interface RunResult {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly prometheusVersion: 2 | 3;
+  readonly outcome: Outcome;
+  /** Virtual ms of the promotion or abort of the change (null while undecided). */
+  readonly decidedAt: number | null;
+  readonly changeAt: number | null;
+  readonly finalStepIndex: number | null;
+  readonly steps: number;
+  /** Highest canary weight the controller set (status weight, or the setWeight in force for a basic canary). */
+  readonly maxCanaryWeight: number;
+  /** Highest share of traffic the new revision's pods actually received, in percent. */
+  readonly maxActualCanaryWeight: number;
+  readonly requests: { readonly total: number; readonly failed: number; readonly unrouted: number; readonly byVersion: Record<string, VersionTotals> };
+  readonly analysisRuns: readonly AnalysisRunSummary[];
+  readonly expectations: readonly ExpectationResult[];
+  readonly warnings: readonly string[];
+  readonly finalStatus: { readonly phase: string; readonly message: string };
+  readonly events: number;
+  readonly reconciles: number;
+  readonly series: number;
+  readonly samples: number;
+  readonly trace: readonly TraceEntry[];
+}
+
+function behaviourFor(scenario: ScenarioSpec, template: PodTemplateSpec): VersionSpec {
+  for (const c of template.containers) {
+    const v = scenario.versions.get(c.image);
+    if (v) return v;
+  }
+  return scenario.defaultVersion;
+}
+
+function imageOf(template: PodTemplateSpec): string {
+  return template.containers[0]?.image ?? '';
+}
+
+function inputError(at: SourcePosition | undefined, file: string, field: string, message: string): InputError {
+  return new InputError([{ severity: 'error', file: at?.file ?? file, line: at?.line ?? 0, column: at?.column ?? 0, field, message }]);
+}
+
+function theRollout(scenario: ScenarioSpec, manifests: ManifestSet): Rollout {
+  if (manifests.rollouts.length !== 1) {
+    throw inputError(
+      scenario.positions.get('spec.manifests'),
+      scenario.file,
+      'spec.manifests',
+      manifests.rollouts.length === 0
+        ? 'the manifests contain no Rollout; rehearse needs exactly one Rollout (canary strategy) to rehearse.'
+        : `the manifests contain ${manifests.rollouts.length} Rollouts (${manifests.rollouts.map((r) => r.metadata.name).join(', ')}); rehearse simulates one Rollout per scenario.`,
+    );
+  }
+  return manifests.rollouts[0]!;
+}
+
+/** Runs one scenario against its manifests. Throws InputError for inconsistent input. */
+export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, options: RunOptions = {}): RunResult {
+  const seed = options.seed ?? scenario.seed;
+  const untilMs = options.untilMs ?? scenario.untilMs;
+  const prometheusVersion = options.prometheusVersion ?? scenario.prometheusVersion;
+  const manifest = theRollout(scenario, manifests);
+
+  // The update the scenario rehearses: an image change, or (default world) the manifests' template
+  // replacing a healthy previous revision of itself.
+  let initialTemplate = manifest.spec.template;
+  let changeTemplate: PodTemplateSpec | undefined;
+  if (scenario.change) {
+    if (scenario.change.image !== undefined) {
+      try {
+        changeTemplate = changedTemplate(manifest.spec.template, scenario.change.image, scenario.change.container);
+      } catch (e) {
+        throw inputError(scenario.positions.get('spec.change.container'), scenario.file, 'spec.change', (e as Error).message);
+      }
+    } else {
+      initialTemplate = markedAsPreviousRevision(manifest.spec.template);
+      changeTemplate = manifest.spec.template;
+    }
+  }
+
+  const kernel = new Kernel({ maxEvents: 20_000_000 });
+  const trace = new TraceRecorder(kernel);
+  const streams = new RandomStreams(seed);
+  const startup = new LognormalStartup(scenario.podStartup.medianMs, scenario.podStartup.p99Ms);
+  const cluster = new Cluster({ kernel, trace, podRandom: streams.stream('pods'), startupFor: () => startup });
+  const namespace = manifest.metadata.namespace ?? 'default';
+  for (const svc of manifests.services) {
+    if ((svc.metadata.namespace ?? 'default') === namespace) cluster.addService(new SimService(svc.metadata.name, svc.spec.selector));
+  }
+  const canary = manifest.spec.strategy.canary;
+  // Services the Rollout names but the manifests lack are created as the user would apply them:
+  // selecting the Rollout's pods.
+  for (const name of [canary.canaryService, canary.stableService]) {
+    if (name && !cluster.services.has(name)) cluster.addService(new SimService(name, manifest.spec.selector.matchLabels));
+  }
+
+  const router = canary.trafficRouting
+    ? new TrafficRouter(canary.trafficRouting.routers, canary.trafficRouting.maxTrafficWeight ?? DefaultMaxTrafficWeight, trace)
+    : undefined;
+  let routing: Routing;
+  if (router) {
+    routing = {
+      kind: 'weighted',
+      router,
+      canaryService: cluster.services.get(canary.canaryService!)!,
+      stableService: cluster.services.get(canary.stableService!)!,
+    };
+  } else if (scenario.traffic.service !== undefined) {
+    const svc = cluster.services.get(scenario.traffic.service);
+    if (!svc) {
+      throw inputError(
+        scenario.positions.get('spec.traffic.service'),
+        scenario.file,
+        'spec.traffic.service',
+        `no Service "${scenario.traffic.service}" in the manifests (known: ${[...cluster.services.keys()].join(', ') || 'none'}).`,
+      );
+    }
+    routing = { kind: 'service', service: svc };
+  } else {
+    routing = { kind: 'service', service: new SimService(`${manifest.metadata.name} (all pods)`, manifest.spec.selector.matchLabels) };
+  }
+
+  const load: LoadProfile =
+    scenario.traffic.steps.length > 0
+      ? { kind: 'steps', rps: scenario.traffic.rps, steps: scenario.traffic.steps }
+      : { kind: 'constant', rps: scenario.traffic.rps };
+  const traffic = new TrafficModel({
+    random: streams.stream('traffic'),
+    load,
+    bucketsSeconds: DEFAULT_BUCKETS_SECONDS,
+    behaviourOf: (rs: ReplicaSet) => {
+      const v = behaviourFor(scenario, rs.template);
+      return { errorRatio: v.errorRatio, latencyP50Ms: v.latencyP50Ms, latencyP99Ms: v.latencyP99Ms };
+    },
+    routes: () => currentRoutes(cluster, routing),
+  });
+
+  const store = new SeriesStore();
+  const scraper = new Scraper({
+    store,
+    cluster,
+    traffic,
+    preset: genericPreset,
+    namespace,
+    fallbackService: manifest.metadata.name,
+    bucketsSeconds: DEFAULT_BUCKETS_SECONDS,
+    errorCode: scenario.metrics.errorCode,
+  });
+  const provider = new PrometheusProvider({ store, prometheusVersion, exprVersion: options.exprVersion ?? '1.15' });
+  const analysis = new AnalysisController(kernel, trace, provider);
+
+  const rollout = new SimRollout({ ...manifest, spec: { ...manifest.spec, template: initialTemplate } });
+  const byName = <T extends { metadata: { name: string } }>(xs: readonly T[]): Map<string, T> => new Map(xs.map((x) => [x.metadata.name, x]));
+  const controller = new RolloutController({
+    kernel,
+    trace,
+    cluster,
+    analysis,
+    rollout,
+    analysisTemplates: byName(manifests.analysisTemplates),
+    clusterAnalysisTemplates: byName(manifests.clusterAnalysisTemplates),
+    router,
+  });
+
+  // Informers: ReplicaSet and AnalysisRun phase changes enqueue the rollout; routing changes are
+  // integrated by the traffic model at the instant they happen.
+  cluster.onChange((change) => {
+    traffic.routingChanged(kernel.nowMs);
+    if (change.kind !== 'serviceSelector') controller.enqueue();
+  });
+  router?.onChange(() => traffic.routingChanged(kernel.nowMs));
+  analysis.onPhaseChange(() => controller.enqueue());
+
+  // Weights: what the controller set, and what the new revision's pods actually received.
+  const changeHash = changeTemplate ? podTemplateHash(changeTemplate.raw) : podTemplateHash(initialTemplate.raw);
+  let maxCanaryWeight = 0;
+  let maxActualCanaryWeight = 0;
+  const noteWeights = (): void => {
+    if (changeTemplate && kernel.nowMs < (scenario.change?.atMs ?? 0)) return;
+    if (rollout.status.currentPodHash === changeHash) maxCanaryWeight = Math.max(maxCanaryWeight, controller.currentSetWeight());
+    let share = 0;
+    for (const r of currentRoutes(cluster, routing)) if (r.target?.podTemplateHash === changeHash) share += r.share;
+    maxActualCanaryWeight = Math.max(maxActualCanaryWeight, Math.round(share * 10000) / 100);
+  };
+  kernel.schedule(0, Priority.world, 'create rollout', () => controller.start());
+
+  const interval = scenario.metrics.scrapeIntervalMs;
+  const observe = (): void => {
+    const tick = traffic.tick(kernel.nowMs);
+    trace.record('traffic', { requests: tick.total, unrouted: tick.unrouted, byReplicaSet: tick.byReplicaSet });
+    for (const rs of cluster.replicaSets) if (rs.statusReplicas === 0) traffic.resetCounters(rs);
+    scraper.scrape(kernel.nowMs);
+    noteWeights();
+    if (kernel.nowMs + interval <= untilMs) kernel.after(interval, Priority.observe, 'scrape', observe);
+  };
+  kernel.schedule(interval, Priority.observe, 'scrape', observe);
+
+  if (scenario.change && changeTemplate) {
+    const template = changeTemplate;
+    kernel.schedule(scenario.change.atMs, Priority.world, 'change', () => {
+      trace.record('change', { image: imageOf(template), podTemplateHash: changeHash });
+      rollout.updateSpec({ template });
+      controller.enqueue();
+    });
+  }
+
+  const warnings: string[] = [];
+  try {
+    kernel.run(untilMs);
+  } catch (e) {
+    if (!(e instanceof LimitReachedError)) throw e;
+    warnings.push(`run stopped early: ${e.message}`);
+  }
+  noteWeights();
+  traffic.routingChanged(kernel.nowMs);
+
+  for (const c of provider.coverage.values()) {
+    for (const sel of c.neverMatched ?? []) {
+      warnings.push(
+        `metric "${c.metric}": selector ${sel} matched no simulated series in any of ${c.evaluations} measurements — check metric and label names against the "${genericPreset.name}" preset`,
+      );
+    }
+  }
+
+  return summarise({
+    scenario,
+    seed,
+    prometheusVersion,
+    rollout,
+    controller,
+    cluster,
+    traffic,
+    analysisRuns: analysis.allRuns,
+    trace,
+    changeHash,
+    changeAt: changeTemplate ? (scenario.change?.atMs ?? null) : null,
+    maxCanaryWeight,
+    maxActualCanaryWeight,
+    warnings,
+    store,
+    keepTrace: options.keepTrace ?? true,
+    events: kernel.eventsProcessed,
+  });
+}
+
+interface SummaryInput {
+  readonly scenario: ScenarioSpec;
+  readonly seed: number;
+  readonly prometheusVersion: 2 | 3;
+  readonly rollout: SimRollout;
+  readonly controller: RolloutController;
+  readonly cluster: Cluster;
+  readonly traffic: TrafficModel;
+  readonly analysisRuns: readonly AnalysisRun[];
+  readonly trace: TraceRecorder;
+  readonly changeHash: string;
+  readonly changeAt: number | null;
+  readonly maxCanaryWeight: number;
+  readonly maxActualCanaryWeight: number;
+  readonly warnings: string[];
+  readonly store: SeriesStore;
+  readonly keepTrace: boolean;
+  readonly events: number;
+}
+
+function summarise(i: SummaryInput): RunResult {
+  const s = i.rollout.status;
+  const entries = i.trace.entries;
+  const after = i.changeAt ?? 0;
+  let outcome: Outcome;
+  let decidedAt: number | null = null;
+  const firstEvent = (reason: string, match: (m: string) => boolean): number | null => {
+    for (const e of entries) if (e.type === 'event' && e.t >= after && e.reason === reason && match(String(e.message))) return e.t;
+    return null;
+  };
+  if (s.stableRS === i.changeHash && s.currentPodHash === i.changeHash) {
+    outcome = 'promoted';
+    decidedAt = firstEvent('RolloutCompleted', (m) => m.includes(`(${i.changeHash})`));
+  } else if (s.abort) {
+    outcome = 'aborted';
+    decidedAt = firstEvent('RolloutAborted', () => true);
+  } else if (s.phase === 'Paused') outcome = 'paused';
+  else outcome = 'progressing';
+
+  const byVersion: Record<string, VersionTotals> = {};
+  const images = new Map<string, number>();
+  for (const rs of i.cluster.replicaSets) images.set(imageOf(rs.template), (images.get(imageOf(rs.template)) ?? 0) + 1);
+  for (const rs of i.cluster.replicaSets) {
+    const per = i.traffic.perReplicaSet.get(rs) ?? { requests: 0, errors: 0 };
+    const image = imageOf(rs.template);
+    const key = images.get(image)! > 1 ? `${image} (${rs.podTemplateHash})` : image;
+    byVersion[key] = { image, revision: rs.revision, podTemplateHash: rs.podTemplateHash, total: per.requests, failed: per.errors };
+  }
+
+  const analysisRuns: AnalysisRunSummary[] = i.analysisRuns.map((run) => ({
+    name: run.name,
+    type: run.labels.rolloutType,
+    phase: run.phase,
+    message: run.message,
+    measurements: entries
+      .filter((e) => e.type === 'measurement' && e.run === run.name)
+      .map((e) => ({
+        t: e.t,
+        metric: String(e.metric),
+        phase: String(e.phase),
+        value: (e.value as string | null) ?? null,
+        message: (e.message as string | null) ?? null,
+      })),
+  }));
+
+  const totals = i.traffic.totals;
+  const expectations: ExpectationResult[] = [];
+  const x = i.scenario.expect;
+  if (x.outcome !== undefined) expectations.push({ name: 'outcome', ok: outcome === x.outcome, expected: x.outcome, actual: outcome });
+  if (x.withinMs !== undefined) {
+    const took = decidedAt !== null && i.changeAt !== null ? decidedAt - i.changeAt : null;
+    expectations.push({
+      name: 'within',
+      ok: took !== null && took <= x.withinMs,
+      expected: `decided within ${formatDuration(x.withinMs)} of the change`,
+      actual: took === null ? 'not decided' : `decided after ${formatDuration(took)}`,
+    });
+  }
+  if (x.maxCanaryWeight !== undefined) {
+    expectations.push({ name: 'maxCanaryWeight', ok: i.maxCanaryWeight <= x.maxCanaryWeight, expected: `≤ ${x.maxCanaryWeight}`, actual: String(i.maxCanaryWeight) });
+  }
+  if (x.maxFailedRequestRatio !== undefined) {
+    const ratio = totals.total > 0 ? totals.failed / totals.total : 0;
+    expectations.push({
+      name: 'maxFailedRequestRatio',
+      ok: ratio <= x.maxFailedRequestRatio,
+      expected: `≤ ${formatPercent(x.maxFailedRequestRatio)}`,
+      actual: `${formatPercent(ratio)} (${totals.failed} of ${totals.total})`,
+    });
+  }
+
+  return {
+    scenario: i.scenario.name,
+    seed: i.seed,
+    prometheusVersion: i.prometheusVersion,
+    outcome,
+    decidedAt,
+    changeAt: i.changeAt,
+    finalStepIndex: s.currentStepIndex ?? null,
+    steps: i.rollout.steps.length,
+    maxCanaryWeight: i.maxCanaryWeight,
+    maxActualCanaryWeight: i.maxActualCanaryWeight,
+    requests: { total: totals.total, failed: totals.failed, unrouted: totals.unrouted, byVersion },
+    analysisRuns,
+    expectations,
+    warnings: i.warnings,
+    finalStatus: { phase: s.phase, message: s.message },
+    events: i.events,
+    reconciles: i.controller.reconcileCount,
+    series: i.store.seriesCount,
+    samples: i.store.sampleCount,
+    trace: i.keepTrace ? entries : [],
+  };
+}
+
+/** 90000 → "1m30s" (Go's time.Duration.String without sub-second noise). */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const sign = ms < 0 ? '-' : '';
+  let rest = Math.abs(ms);
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = rest / 1000;
+  return `${sign}${h > 0 ? `${h}h` : ''}${h > 0 || m > 0 ? `${m}m` : ''}${s > 0 || (h === 0 && m === 0) ? `${s}s` : ''}`;
+}
+
+function formatPercent(r: number): string {
+  return `${(r * 100).toFixed(3).replace(/\.?0+$/, '')}%`;
+}
