@@ -12,7 +12,8 @@ export interface TimelineOptions {
 interface State {
   step: string;
   setWeight: number;
-  routerWeight: number | undefined;
+  /** The router's state once the controller has written it (traffic-routed canaries only). */
+  router: { canaryWeight: number; maxWeight: number; canaryHash: string; stableHash: string } | undefined;
   currentHash: string;
 }
 
@@ -28,7 +29,7 @@ export function formatClock(ms: number): string {
 
 export function renderTimeline(trace: readonly TraceEntry[], options: TimelineOptions = {}): string[] {
   const lines: string[] = [];
-  const state: State = { step: '-', setWeight: 0, routerWeight: undefined, currentHash: '' };
+  const state: State = { step: '-', setWeight: 0, router: undefined, currentHash: '' };
   const rsHash = new Map<string, string>();
   const rsRevision = new Map<string, string>();
   const podReady = new Map<string, { rs: string; ready: boolean }>();
@@ -46,8 +47,13 @@ export function renderTimeline(trace: readonly TraceEntry[], options: TimelineOp
     for (const n of ready.values()) total += n;
     let canary = 0;
     for (const [rs, n] of ready) if (rsHash.get(rs) === state.currentHash) canary += n;
-    const actual =
-      state.routerWeight !== undefined ? state.routerWeight : total > 0 ? Math.round((100 * canary) / total) : 0;
+    let actual = total > 0 ? Math.round((100 * canary) / total) : 0;
+    const r = state.router;
+    if (r) {
+      // Share of the route that lands on the current revision's Service targets.
+      const w = (r.canaryHash === state.currentHash ? r.canaryWeight : 0) + (r.stableHash === state.currentHash ? r.maxWeight - r.canaryWeight : 0);
+      actual = Math.round((100 * w) / r.maxWeight);
+    }
     const pods = [...rsRevision.entries()]
       .filter(([rs]) => (ready.get(rs) ?? 0) > 0)
       .map(([rs, rev]) => `r${rev}:${ready.get(rs)}`)
@@ -66,7 +72,12 @@ export function renderTimeline(trace: readonly TraceEntry[], options: TimelineOp
         rsHash.set(String(e.replicaSet), String(e.podTemplateHash));
         break;
       case 'router':
-        state.routerWeight = Number(e.canaryWeight);
+        state.router = {
+          canaryWeight: Number(e.canaryWeight),
+          maxWeight: Number(e.maxWeight),
+          canaryHash: String(e.canaryHash),
+          stableHash: String(e.stableHash),
+        };
         break;
       case 'pod': {
         const name = String(e.pod);

@@ -144,12 +144,20 @@ export class AnalysisController {
 
   private reconcile(run: AnalysisRun): void {
     const before = run.phase;
+    const statusBefore = statusSignature(run);
     const next = run.reconcile(this.kernel.nowMs, this.recordingProvider(run));
     if (run.phase !== before) {
       this.trace.record('analysisRun', { run: run.name, phase: run.phase, message: run.message });
       for (const l of this.phaseListeners) l(run);
     }
-    if (next !== undefined) this.scheduleReconcile(run, next);
+    if (statusSignature(run) !== statusBefore) {
+      // The status update is an informer event that enqueues the run again at once; that
+      // reconcile is where metrics still running are terminated after another one failed
+      // (semantics digest §4.3).
+      this.scheduleReconcile(run, this.kernel.nowMs);
+    } else if (next !== undefined) {
+      this.scheduleReconcile(run, next);
+    }
   }
 
   private recordingProvider(run: AnalysisRun): MeasurementProvider {
@@ -167,6 +175,13 @@ export class AnalysisController {
       },
     };
   }
+}
+
+/** What a status patch of the run would contain, reduced to what can change in a reconcile. */
+function statusSignature(run: AnalysisRun): string {
+  let sig = `${run.phase}|${run.message}|${run.startedAt ?? ''}`;
+  for (const r of run.results.values()) sig += `|${r.phase}:${r.count}:${r.error}:${r.measurements.length}`;
+  return sig;
 }
 
 /** dryRun / measurementRetention metric names are regular expressions matched against the whole name. */

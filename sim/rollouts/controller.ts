@@ -130,11 +130,12 @@ export class RolloutController {
 
   /**
    * The canary weight the controller is at: the router weight it wrote (traffic routing), else the
-   * setWeight in force (`GetCurrentSetWeight`); 100 once the current revision is stable.
+   * weight `GetCanaryReplicasOrWeight` gives — 100 with no stable ReplicaSet yet, on promoteFull or
+   * once the current revision is stable, otherwise the setWeight in force.
    */
   currentSetWeight(): number {
     const s = this.rollout.status;
-    if (s.currentPodHash !== '' && s.stableRS === s.currentPodHash) return DefaultMaxTrafficWeight;
+    if (s.stableRS === '' || s.promoteFull || s.stableRS === s.currentPodHash) return DefaultMaxTrafficWeight;
     if (s.canary.weights) return s.canary.weights.canary.weight;
     return getCurrentSetWeight(this.rollout.steps, s.currentStepIndex, s.abort, DefaultMaxTrafficWeight);
   }

@@ -24,13 +24,23 @@ export class TrafficRouter {
     if (canaryHash === this.canaryHash && stableHash === this.stableHash) return;
     this.canaryHash = canaryHash;
     this.stableHash = stableHash;
-    for (const l of this.listeners) l();
+    this.changed();
   }
 
   setWeight(weight: number): void {
     if (weight === this.canaryWeight) return;
-    this.trace.record('router', { kinds: this.kinds, canaryWeight: weight, stableWeight: this.maxWeight - weight });
     this.canaryWeight = weight;
+    this.changed();
+  }
+
+  private changed(): void {
+    this.trace.record('router', {
+      kinds: this.kinds,
+      canaryWeight: this.canaryWeight,
+      maxWeight: this.maxWeight,
+      canaryHash: this.canaryHash,
+      stableHash: this.stableHash,
+    });
     for (const l of this.listeners) l();
   }
 }
