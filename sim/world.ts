@@ -225,28 +225,37 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     analysisTemplates: byName(manifests.analysisTemplates),
     clusterAnalysisTemplates: byName(manifests.clusterAnalysisTemplates),
     router,
+    onStatusChange: () => noteSetWeight(),
   });
 
   // Informers: ReplicaSet and AnalysisRun phase changes enqueue the rollout; routing changes are
   // integrated by the traffic model at the instant they happen.
   cluster.onChange((change) => {
     traffic.routingChanged(kernel.nowMs);
+    noteActualWeight();
     if (change.kind !== 'serviceSelector') controller.enqueue();
   });
-  router?.onChange(() => traffic.routingChanged(kernel.nowMs));
+  router?.onChange(() => {
+    traffic.routingChanged(kernel.nowMs);
+    noteActualWeight();
+  });
   analysis.onPhaseChange(() => controller.enqueue());
 
   // Weights: what the controller set, and what the new revision's pods actually received.
   const changeHash = changeTemplate ? podTemplateHash(changeTemplate.raw) : podTemplateHash(initialTemplate.raw);
   let maxCanaryWeight = 0;
   let maxActualCanaryWeight = 0;
-  const noteWeights = (): void => {
-    if (changeTemplate && kernel.nowMs < (scenario.change?.atMs ?? 0)) return;
-    if (rollout.status.currentPodHash === changeHash) maxCanaryWeight = Math.max(maxCanaryWeight, controller.currentSetWeight());
+  const beforeChange = (): boolean => changeTemplate !== undefined && kernel.nowMs < (scenario.change?.atMs ?? 0);
+  function noteSetWeight(): void {
+    if (beforeChange() || rollout.status.currentPodHash !== changeHash) return;
+    maxCanaryWeight = Math.max(maxCanaryWeight, controller.currentSetWeight());
+  }
+  function noteActualWeight(): void {
+    if (beforeChange()) return;
     let share = 0;
     for (const r of currentRoutes(cluster, routing)) if (r.target?.podTemplateHash === changeHash) share += r.share;
     maxActualCanaryWeight = Math.max(maxActualCanaryWeight, Math.round(share * 10000) / 100);
-  };
+  }
   kernel.schedule(0, Priority.world, 'create rollout', () => controller.start());
 
   const interval = scenario.metrics.scrapeIntervalMs;
@@ -255,7 +264,6 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     trace.record('traffic', { requests: tick.total, unrouted: tick.unrouted, byReplicaSet: tick.byReplicaSet });
     for (const rs of cluster.replicaSets) if (rs.statusReplicas === 0) traffic.resetCounters(rs);
     scraper.scrape(kernel.nowMs);
-    noteWeights();
     if (kernel.nowMs + interval <= untilMs) kernel.after(interval, Priority.observe, 'scrape', observe);
   };
   kernel.schedule(interval, Priority.observe, 'scrape', observe);
@@ -276,7 +284,6 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     if (!(e instanceof LimitReachedError)) throw e;
     warnings.push(`run stopped early: ${e.message}`);
   }
-  noteWeights();
   traffic.routingChanged(kernel.nowMs);
 
   for (const c of provider.coverage.values()) {

@@ -28,6 +28,8 @@ export interface ClusterOptions {
 export class Cluster {
   readonly replicaSets: ReplicaSet[] = [];
   readonly services = new Map<string, SimService>();
+  /** Bumped whenever a Service is added or its selector changes (caches of "who selects what" key on it). */
+  selectorEpoch = 0;
   private readonly listeners: ((change: ClusterChange) => void)[] = [];
   private rsSeq = 0;
   private readonly minReadyByRs = new Map<ReplicaSet, number>();
@@ -44,6 +46,7 @@ export class Cluster {
 
   addService(service: SimService): void {
     this.services.set(service.name, service);
+    this.selectorEpoch++;
   }
 
   createReplicaSet(name: string, podTemplateHash: string, template: PodTemplateSpec, minReadySeconds: number): ReplicaSet {
@@ -112,6 +115,7 @@ export class Cluster {
   switchServiceSelector(service: SimService, podTemplateHash: string): void {
     service.selector = { ...service.selector, [POD_TEMPLATE_HASH_LABEL]: podTemplateHash };
     service.managedByRollouts = true;
+    this.selectorEpoch++;
     this.emit({ kind: 'serviceSelector', service });
   }
 

@@ -1,7 +1,8 @@
 // The scrape model: every scrape interval, each ReplicaSet with pods is scraped through each
-// Service that selects it, and the preset's series are appended to the store. A series that was
-// scraped before but is not any more (pods gone, Service re-pointed) gets a stale marker, as
-// Prometheus writes one when a target or series disappears.
+// Service that selects it, and the preset's series are appended to the store. When a target
+// disappears (pods gone, Service re-pointed) its series get a stale marker, as Prometheus writes
+// one when a target or series disappears. Targets and their series handles are resolved once and
+// reused, so a scrape allocates nothing on the hot path.
 import type { Cluster } from '../cluster/cluster.js';
 import type { ReplicaSet } from '../cluster/replicaSet.js';
 import type { TrafficModel } from '../traffic/trafficModel.js';
@@ -20,25 +21,30 @@ export interface ScraperOptions {
   readonly errorCode: number;
 }
 
-interface TargetSeries {
+interface Target {
   readonly layout: readonly PresetSeries[];
   readonly handles: (SeriesHandle | undefined)[];
+  /** The scrape number this target was last scraped in. */
+  lastScrape: number;
 }
 
 export class Scraper {
-  private active = new Set<SeriesHandle>();
-  private readonly targets = new Map<string, TargetSeries>();
+  private readonly targets = new Map<string, Target>();
+  /** Per ReplicaSet: its targets, valid while the Services' selectors have not changed. */
+  private readonly targetsByRs = new Map<ReplicaSet, { epoch: number; targets: Target[] }>();
+  private active: Target[] = [];
+  private scrapeNumber = 0;
 
   constructor(private readonly o: ScraperOptions) {}
 
   scrape(nowMs: number): void {
-    const seen = new Set<SeriesHandle>();
+    const n = ++this.scrapeNumber;
+    const scraped: Target[] = [];
     for (const rs of this.o.cluster.replicaSets) {
       if (rs.statusReplicas === 0) continue;
       const counters = this.o.traffic.counters.get(rs);
       if (!counters) continue;
-      for (const service of this.servicesOf(rs)) {
-        const t = this.target(rs, service);
+      for (const t of this.targetsOf(rs)) {
         for (let i = 0; i < t.layout.length; i++) {
           const v = t.layout[i]!.value(counters);
           if (v === undefined) continue;
@@ -48,15 +54,31 @@ export class Scraper {
             t.handles[i] = h;
           }
           h.append(nowMs, v);
-          seen.add(h);
         }
+        t.lastScrape = n;
+        scraped.push(t);
       }
     }
-    for (const h of this.active) if (!seen.has(h)) h.appendStale(nowMs);
-    this.active = seen;
+    for (const t of this.active) {
+      if (t.lastScrape === n) continue;
+      for (const h of t.handles) if (h) h.appendStale(nowMs);
+    }
+    this.active = scraped;
   }
 
-  private target(rs: ReplicaSet, service: string): TargetSeries {
+  private targetsOf(rs: ReplicaSet): Target[] {
+    const epoch = this.o.cluster.selectorEpoch;
+    const cached = this.targetsByRs.get(rs);
+    if (cached && cached.epoch === epoch) return cached.targets;
+    const names: string[] = [];
+    for (const svc of this.o.cluster.services.values()) if (svc.selects(rs.podLabels)) names.push(svc.name);
+    if (names.length === 0) names.push(this.o.fallbackService);
+    const targets = names.sort().map((service) => this.target(rs, service));
+    this.targetsByRs.set(rs, { epoch, targets });
+    return targets;
+  }
+
+  private target(rs: ReplicaSet, service: string): Target {
     const key = `${rs.name}\u0000${service}`;
     let t = this.targets.get(key);
     if (!t) {
@@ -67,16 +89,9 @@ export class Scraper {
         bucketsSeconds: this.o.bucketsSeconds,
         errorCode: this.o.errorCode,
       });
-      t = { layout, handles: new Array<SeriesHandle | undefined>(layout.length) };
+      t = { layout, handles: new Array<SeriesHandle | undefined>(layout.length), lastScrape: 0 };
       this.targets.set(key, t);
     }
     return t;
-  }
-
-  private servicesOf(rs: ReplicaSet): string[] {
-    const names: string[] = [];
-    for (const svc of this.o.cluster.services.values()) if (svc.selects(rs.podLabels)) names.push(svc.name);
-    if (names.length === 0) names.push(this.o.fallbackService);
-    return names.sort();
   }
 }

@@ -8,7 +8,6 @@ import { isCompleted } from '../analysis/types.js';
 import type { ReplicaSet } from '../cluster/replicaSet.js';
 import type { SimService } from '../cluster/service.js';
 import { pauseDurationSeconds } from '../manifests/duration.js';
-import { computeStepHash, podTemplateHash } from '../manifests/templateHash.js';
 import type { CanaryStep, RolloutAnalysis } from '../manifests/types.js';
 import type { RolloutController } from './controller.js';
 import {
@@ -101,7 +100,7 @@ export class CanaryReconcile {
   run(): void {
     const cluster = this.c.options.cluster;
     this.allRSs = [...cluster.replicaSets];
-    const hash = podTemplateHash(this.ro.template.raw);
+    const hash = this.ro.podTemplateHash;
     this.newRS = this.allRSs.find((rs) => rs.podTemplateHash === hash);
     this.stableRS = this.findStableRS();
     this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
@@ -274,7 +273,7 @@ export class CanaryReconcile {
   }
 
   private stepHash(): string {
-    return computeStepHash(this.ro.canary.rawSteps);
+    return this.ro.stepHash;
   }
 
   private currentStep(): { step: CanaryStep | undefined; index: number | undefined } {
@@ -641,11 +640,11 @@ export class CanaryReconcile {
 
   private calculateBaseStatus(): RolloutStatus {
     const s = this.newStatus;
-    s.currentPodHash = this.newRS ? this.newRS.podTemplateHash : podTemplateHash(this.ro.template.raw);
+    s.currentPodHash = this.newRS ? this.newRS.podTemplateHash : this.ro.podTemplateHash;
     s.replicas = sum(this.allRSs, (rs) => rs.statusReplicas);
     s.updatedReplicas = this.newRS ? this.newRS.statusReplicas : 0;
     s.readyReplicas = sum(this.allRSs, (rs) => rs.readyReplicas);
-    s.conditions = structuredClone(this.prev.conditions);
+    s.conditions = [...this.prev.conditions];
     s.promoteFull = s.currentPodHash !== s.stableRS && this.prev.promoteFull;
     return s;
   }

@@ -14,7 +14,7 @@ import { getCurrentSetWeight } from './replicaMath.js';
 import { EventRecorder } from './events.js';
 import { applyMergePatch, createTwoWayMergePatch } from './mergePatch.js';
 import type { SimRollout } from './rollout.js';
-import { emptyRolloutStatus, type RolloutStatus } from './status.js';
+import { cloneStatus, emptyRolloutStatus, type RolloutStatus } from './status.js';
 import type { TrafficRouter } from '../traffic/router.js';
 
 export interface RolloutControllerOptions {
@@ -27,6 +27,8 @@ export interface RolloutControllerOptions {
   readonly clusterAnalysisTemplates: ReadonlyMap<string, AnalysisTemplate>;
   /** The traffic router a traffic-routed canary drives (undefined for a basic canary). */
   readonly router: TrafficRouter | undefined;
+  /** Called after every status write (the world tracks weights from it). */
+  readonly onStatusChange?: () => void;
   /** Reconciles allowed in one virtual millisecond before the model is declared livelocked. */
   readonly maxReconcilesPerInstant?: number;
 }
@@ -123,7 +125,7 @@ export class RolloutController {
 
   /** A full status write (`UpdateStatus`). */
   replaceStatus(status: RolloutStatus): void {
-    this.rollout.status = normaliseStatus(structuredClone(status));
+    this.rollout.status = normaliseStatus(cloneStatus(status));
     this.recordStatus();
     this.enqueue();
   }
@@ -141,6 +143,7 @@ export class RolloutController {
   }
 
   private recordStatus(): void {
+    this.options.onStatusChange?.();
     const s = this.rollout.status;
     this.options.trace.record('status', {
       rollout: this.rollout.name,

@@ -1,6 +1,7 @@
 // The Rollout object as the API server holds it during a run: the manifest the user wrote, the parts
 // of its spec that change during a scenario (template, replicas, paused), its metadata generation
 // and revision annotation, and the status the controller persists.
+import { computeStepHash, podTemplateHash } from '../manifests/templateHash.js';
 import type { CanaryStep, PodTemplateSpec, Rollout } from '../manifests/types.js';
 import { DefaultReplicas } from './defaults.js';
 import { emptyRolloutStatus, type RolloutStatus } from './status.js';
@@ -15,6 +16,9 @@ export class SimRollout {
   revision: string | undefined;
   /** The status as stored by the API server. */
   status: RolloutStatus = emptyRolloutStatus();
+  private hashedTemplate: PodTemplateSpec | undefined;
+  private templateHashValue = '';
+  private stepHashValue: string | undefined;
 
   constructor(readonly manifest: Rollout) {
     this.template = manifest.spec.template;
@@ -40,6 +44,21 @@ export class SimRollout {
 
   get trafficRouted(): boolean {
     return this.canary.trafficRouting !== undefined;
+  }
+
+  /** Pod-template hash of the current spec.template (computed once per template). */
+  get podTemplateHash(): string {
+    if (this.hashedTemplate !== this.template) {
+      this.templateHashValue = podTemplateHash(this.template.raw);
+      this.hashedTemplate = this.template;
+    }
+    return this.templateHashValue;
+  }
+
+  /** `ComputeStepHash` of the canary steps (they do not change during a run). */
+  get stepHash(): string {
+    this.stepHashValue ??= computeStepHash(this.canary.rawSteps);
+    return this.stepHashValue;
   }
 
   get minReadySeconds(): number {

@@ -90,13 +90,12 @@ export function emptyRolloutStatus(): RolloutStatus {
   };
 }
 
+/**
+ * A copy whose containers may be changed independently. Conditions, pause conditions and weights
+ * are immutable values (replaced, never edited in place), so copying the arrays is enough.
+ */
 export function cloneStatus(s: RolloutStatus): RolloutStatus {
-  return structuredClone(s);
-}
-
-/** Whether two statuses differ (upstream: a two-way merge patch that is not empty). */
-export function statusChanged(a: RolloutStatus, b: RolloutStatus): boolean {
-  return JSON.stringify(a) !== JSON.stringify(b);
+  return { ...s, pauseConditions: [...s.pauseConditions], conditions: [...s.conditions], canary: { ...s.canary } };
 }
 
 /** metav1.Time as the controller reads it back: whole seconds. */

@@ -8,7 +8,7 @@ import { InputError, type Diagnostic } from '../diagnostics.js';
 import { DurationError, parseGoDurationMs } from '../manifests/duration.js';
 import type { FieldSchema, ObjectSchema } from '../manifests/schema.js';
 import type { SourcePosition } from '../manifests/types.js';
-import { positionOfNode, walk, type Json, type WalkContext } from '../manifests/yamlWalk.js';
+import { childPath, positionOfNode, walk, type Json, type WalkContext } from '../manifests/yamlWalk.js';
 import { SCENARIO_DEFAULTS } from './defaults.js';
 import type { Expectations, Outcome, ScenarioSpec, VersionSpec } from './types.js';
 
@@ -20,34 +20,46 @@ const int64: FieldSchema = { type: 'int64' };
 const obj = (name: string, fields: Record<string, FieldSchema>, required?: Record<string, string>): ObjectSchema =>
   required ? { type: 'object', name, fields, required } : { type: 'object', name, fields };
 
+const MANIFESTS_NEEDED = 'the scenario names no manifests: list files or folders of YAML under spec.manifests.';
+
 const latencySchema = obj('Latency', { p50: str, p99: str });
 const versionSchema = obj('VersionBehaviour', { errorRate: any, latency: latencySchema });
 
-/** The scenario format; docs/scenario.schema.json and README document the same keys. */
+const specSchema = obj(
+  'ScenarioSpec',
+  {
+    manifests: { type: 'list', items: str, nonEmpty: MANIFESTS_NEEDED },
+    seed: int64,
+    until: str,
+    prometheusVersion: any,
+    cluster: obj('Cluster', { podStartup: obj('PodStartup', { median: str, p99: str }) }),
+    traffic: obj('Traffic', {
+      rps: any,
+      profile: str,
+      steps: { type: 'list', items: obj('TrafficStep', { at: str, rps: any }, { at: 'a traffic step needs `at`', rps: 'a traffic step needs `rps`' }) },
+      service: str,
+    }),
+    metrics: obj('Metrics', { preset: str, scrapeInterval: str, errorCode: any }),
+    versions: { type: 'map', values: versionSchema },
+    defaultVersion: versionSchema,
+    change: obj('Change', { at: str, image: str, container: str }, { at: 'change.at is required (when the update is applied)' }),
+    expect: obj('Expect', { outcome: str, within: str, maxCanaryWeight: any, maxFailedRequestRatio: any }),
+  },
+  // A scenario without manifests cannot run; saying so here reports it with every other problem.
+  { manifests: MANIFESTS_NEEDED },
+);
+
+/**
+ * The scenario format. docs/scenario.schema.json and docs/scenario-reference.md document the same
+ * keys; test/scenario/schema.test.ts fails if the JSON Schema and this one name different keys.
+ */
 export const scenarioSchema: ObjectSchema = obj(
   'Scenario',
   {
     apiVersion: str,
     kind: str,
     metadata: obj('ScenarioMetadata', { name: str, description: str }, { name: 'metadata.name is required' }),
-    spec: obj('ScenarioSpec', {
-      manifests: { type: 'list', items: str },
-      seed: int64,
-      until: str,
-      prometheusVersion: any,
-      cluster: obj('Cluster', { podStartup: obj('PodStartup', { median: str, p99: str }) }),
-      traffic: obj('Traffic', {
-        rps: any,
-        profile: str,
-        steps: { type: 'list', items: obj('TrafficStep', { at: str, rps: any }, { at: 'a traffic step needs `at`', rps: 'a traffic step needs `rps`' }) },
-        service: str,
-      }),
-      metrics: obj('Metrics', { preset: str, scrapeInterval: str, errorCode: any }),
-      versions: { type: 'map', values: versionSchema },
-      defaultVersion: versionSchema,
-      change: obj('Change', { at: str, image: str, container: str }, { at: 'change.at is required (when the update is applied)' }),
-      expect: obj('Expect', { outcome: str, within: str, maxCanaryWeight: any, maxFailedRequestRatio: any }),
-    }),
+    spec: specSchema,
   },
   { apiVersion: `apiVersion: ${SCENARIO_API_VERSION} is required`, kind: 'kind: Scenario is required', metadata: 'metadata is required', spec: 'spec is required' },
 );

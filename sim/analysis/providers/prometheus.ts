@@ -26,8 +26,14 @@ export interface QueryCoverage {
   neverMatched: Set<string> | undefined;
 }
 
+/**
+ * Compiled queries shared by every run in this thread (a sweep runs the same templates thousands of
+ * times). A compiled query's selector cache is keyed by store, so sharing it across runs is safe.
+ */
+const compiledQueries = new Map<string, CompiledQuery | PromqlError>();
+const COMPILED_QUERY_LIMIT = 1024;
+
 export class PrometheusProvider implements MeasurementProvider {
-  private readonly compiled = new Map<string, CompiledQuery | PromqlError>();
   readonly coverage = new Map<string, QueryCoverage>();
 
   constructor(private readonly o: PrometheusProviderOptions) {}
@@ -77,7 +83,8 @@ export class PrometheusProvider implements MeasurementProvider {
   }
 
   private compile(query: string): CompiledQuery | PromqlError {
-    let q = this.compiled.get(query);
+    const key = `${this.o.prometheusVersion}\u0000${query}`;
+    let q = compiledQueries.get(key);
     if (!q) {
       try {
         q = compileQuery(query, { prometheusVersion: this.o.prometheusVersion });
@@ -85,7 +92,8 @@ export class PrometheusProvider implements MeasurementProvider {
         if (!(e instanceof PromqlError)) throw e;
         q = e;
       }
-      this.compiled.set(query, q);
+      if (compiledQueries.size >= COMPILED_QUERY_LIMIT) compiledQueries.clear();
+      compiledQueries.set(key, q);
     }
     return q;
   }

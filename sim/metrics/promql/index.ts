@@ -12,7 +12,6 @@ import { parseQuery } from './parser.js';
 export { PromqlError, type PromqlErrorKind, type SourcePos } from './errors.js';
 export { formatPromScalar, formatPromValue } from './format.js';
 export { newLabelMatcher } from './matchers.js';
-export { runPromqlTest, type PromqlTestCase, type PromqlTestReport } from './promqltest.js';
 
 /** Prometheus' default `--query.lookback-delta` (engine.go `defaultLookbackDelta`). */
 export const DEFAULT_LOOKBACK_DELTA_MS = 5 * 60 * 1000;
