@@ -6,6 +6,7 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ['bin/**/*.js', 'eslint.config.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'dist', 'harness', 'cli.js');
+const entry = join(root, 'dist', 'harness', 'bin.js');
 if (!existsSync(entry)) {
   process.stderr.write('rehearse: not built yet — run `npm ci` (or `npm run build`) in ' + root + '\n');
   process.exit(2);

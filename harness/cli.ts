@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { InputError, NotSimulatedError, formatDiagnostic } from '../sim/diagnostics.js';
 import { DurationError, parseGoDurationMs } from '../sim/manifests/duration.js';
 import { runScenario, type RunResult } from '../sim/world.js';
@@ -30,7 +29,7 @@ function usageError(message: string): never {
   throw new InputError([{ severity: 'error', file: '<command line>', line: 0, column: 0, field: '', message }]);
 }
 
-function runCommand(argv: RunArgs): number {
+function runCommand(argv: RunArgs, io: CliIo): number {
   let untilMs: number | undefined;
   if (argv.until !== undefined) {
     try {
@@ -45,7 +44,7 @@ function runCommand(argv: RunArgs): number {
   const pv = argv.prometheusVersion;
   if (pv !== undefined && pv !== 2 && pv !== 3) usageError(`--prometheus-version: expected 2 or 3, got ${pv}.`);
 
-  const inputs = loadRunInputs(argv.scenario);
+  const inputs = loadRunInputs(argv.scenario, io.readStdin);
   for (const w of inputs.manifests.warnings) process.stderr.write(formatDiagnostic(w) + '\n');
   const result = runScenario(inputs.scenario, inputs.manifests, {
     ...(argv.seed !== undefined ? { seed: argv.seed } : {}),
@@ -96,10 +95,18 @@ function jsonSummary(r: RunResult, traceSha256: string, reproduce: string): Reco
   };
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** What the CLI reads from its environment; tests pass their own. */
+export interface CliIo {
+  readonly readStdin?: () => string;
+}
+
+/** yargs drops a lone "-" (standard input) from positionals, so it travels under this name. */
+const STDIN_ARG = '\u0000stdin';
+
+export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   let code = 0;
   try {
-    await yargs(argv)
+    await yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
       .scriptName('rehearse')
       .command<RunArgs>(
         'run <scenario..>',
@@ -114,7 +121,7 @@ export async function main(argv: string[]): Promise<number> {
             .option('prometheus-version', { type: 'number', describe: 'PromQL semantics: 2 or 3 (default 3)' })
             .option('pods', { type: 'boolean', default: false, describe: 'show every pod transition in the timeline' }) as never,
         (args) => {
-          code = runCommand(args);
+          code = runCommand({ ...args, scenario: args.scenario.map((a) => (a === STDIN_ARG ? '-' : a)) }, io);
         },
       )
       .demandCommand(1, 'name a command, e.g. `rehearse run scenarios/canary-good/scenario.yaml`')
@@ -144,4 +151,3 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-process.exitCode = await main(hideBin(process.argv));

@@ -458,8 +458,13 @@ export class CanaryReconcile {
     const expiry = startTime + durationSeconds * 1000;
     const nextResync = this.now + DefaultRolloutResyncPeriodSeconds * 1000;
     // The deadline test is strict ("now is after"); a real queue fires a little after it, which we
-    // model as one virtual millisecond.
-    if (nextResync > expiry && expiry > this.now) this.c.enqueueAfter(expiry - this.now + 1);
+    // model as one virtual millisecond. Upstream arms the requeue only while `expiry.After(now)`,
+    // but its reconciles take real time: the reconcile that follows the one adding the pause
+    // condition always runs after the condition's (whole-second) startTime, so a pause whose
+    // expiry equals now (`pause: {duration: 0}` added on a whole second) completes there
+    // (semantics digest §2.9). Our reconciles take no virtual time, so that case arms the 1 ms
+    // requeue too instead of waiting for the 15-minute resync.
+    if (nextResync > expiry && expiry >= this.now) this.c.enqueueAfter(expiry - this.now + 1);
   }
 
   // rollout/service.go reconcileStableAndCanaryService
@@ -524,11 +529,13 @@ export class CanaryReconcile {
       JSON.stringify(prevWeights.stable) !== JSON.stringify(next.stable);
     if (modified) {
       // trafficWeightUpdatedMessage: "to W" the first time, "from A to B" on a change, nothing
-      // after "updated" when only the hashes changed (semantics digest §11.2).
+      // after "updated" when only the hashes changed (semantics digest §11.2). Upstream formats
+      // `"Traffic weight updated %s"` with the joined details (rollout/trafficrouting.go,
+      // utils/conditions TrafficWeightUpdatedMessage), so a hash-only change keeps the trailing space.
       let detail = '';
-      if (!prevWeights) detail = ` to ${desiredWeight}`;
-      else if (prevWeights.canary.weight !== desiredWeight) detail = ` from ${prevWeights.canary.weight} to ${desiredWeight}`;
-      this.event('TrafficWeightUpdated', `Traffic weight updated${detail}`);
+      if (!prevWeights) detail = `to ${desiredWeight}`;
+      else if (prevWeights.canary.weight !== desiredWeight) detail = `from ${prevWeights.canary.weight} to ${desiredWeight}`;
+      this.event('TrafficWeightUpdated', `Traffic weight updated ${detail}`);
       this.newStatus.canary.weights = next;
     }
   }

@@ -3,6 +3,8 @@ import type { VersionSpec } from './types.js';
 
 export const SCENARIO_DEFAULTS = {
   seed: 1,
+  /** Prometheus major version whose query semantics the simulated server follows. */
+  prometheusVersion: 3 as 2 | 3,
   /** Virtual-time limit of a run. */
   untilMs: 60 * 60 * 1000,
   podStartup: { medianMs: 8_000, p99Ms: 30_000 },

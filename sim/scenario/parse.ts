@@ -66,16 +66,34 @@ export const scenarioSchema: ObjectSchema = obj(
 
 const OUTCOMES: readonly Outcome[] = ['promoted', 'aborted', 'paused', 'progressing'];
 
+/** "1s", "1ms": a minimum duration as the user would write it. */
+const formatMinimum = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
+
 class ValueChecker {
   readonly errors: Diagnostic[] = [];
+  /** Field paths already reported (structurally or here); checks across fields skip them. */
+  private readonly failed: string[];
   constructor(
     private readonly file: string,
     private readonly positions: ReadonlyMap<string, SourcePosition>,
-  ) {}
+    structural: readonly Diagnostic[],
+  ) {
+    this.failed = structural.map((d) => d.field);
+  }
 
   error(path: string, message: string): void {
     const at = this.positions.get(path) ?? { file: this.file, line: 0, column: 0 };
     this.errors.push({ severity: 'error', file: at.file, line: at.line, column: at.column, field: path, message });
+    this.failed.push(path);
+  }
+
+  /**
+   * Whether `path` (or a field containing it) was already reported. A value replaced by its
+   * fallback after an error must not cause a second, misleading error in a check across fields
+   * (e.g. "p99 below the median" when the median was unreadable).
+   */
+  reported(...paths: string[]): boolean {
+    return paths.some((p) => this.failed.some((f) => f === p || p.startsWith(`${f}.`) || p.startsWith(`${f}[`)));
   }
 
   duration(path: string, text: string | undefined, fallbackMs: number, min = 0): number {
@@ -83,7 +101,7 @@ class ValueChecker {
     try {
       const ms = parseGoDurationMs(text);
       if (ms < min) {
-        this.error(path, `expected a duration of at least ${min} ms, got "${text}".`);
+        this.error(path, min === 0 ? `expected a duration of 0 or more, got "${text}".` : `expected a duration of at least ${formatMinimum(min)}, got "${text}".`);
         return fallbackMs;
       }
       return ms;
@@ -104,7 +122,7 @@ class ValueChecker {
       if (m) r = Number(m[1]) / 100;
     }
     if (r === undefined || !Number.isFinite(r) || r < 0 || r > 1) {
-      this.error(path, `expected a ratio between 0 and 1 (e.g. 0.002) or a percentage (e.g. "0.2%"), got ${JSON.stringify(v)}.`);
+      this.error(path, `expected a ratio between 0 and 1 (e.g. 0.002) or a percentage from 0% to 100% (e.g. "0.2%"), got ${JSON.stringify(v)}.`);
       return fallback;
     }
     return r;
@@ -156,25 +174,29 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
   }
   const root = walk(ctx, doc.contents, scenarioSchema, '', '') as J;
   const structural = ctx.diagnostics.filter((d) => d.severity === 'error');
-  if (structural.length > 0 || !root) throw new InputError(structural);
+  if (!root) throw new InputError(structural);
 
-  const c = new ValueChecker(name, ctx.positions);
-  if (strAt(root, 'apiVersion') !== SCENARIO_API_VERSION) c.error('apiVersion', `expected apiVersion: ${SCENARIO_API_VERSION}.`);
-  if (strAt(root, 'kind') !== 'Scenario') c.error('kind', 'expected kind: Scenario.');
+  // Values are checked even when the structure has errors, so that every problem is reported at
+  // once: fields the walker rejected are absent from `root` and read as their defaults here.
+  const c = new ValueChecker(name, ctx.positions, structural);
+  const apiVersion = strAt(root, 'apiVersion');
+  if (apiVersion !== undefined && apiVersion !== SCENARIO_API_VERSION) c.error('apiVersion', `expected apiVersion: ${SCENARIO_API_VERSION}, got "${apiVersion}".`);
+  const kind = strAt(root, 'kind');
+  if (kind !== undefined && kind !== 'Scenario') c.error('kind', `expected kind: Scenario, got "${kind}".`);
   const spec = objAt(root, 'spec');
   const d = SCENARIO_DEFAULTS;
 
   const cluster = objAt(objAt(spec, 'cluster'), 'podStartup');
   const medianMs = c.duration('spec.cluster.podStartup.median', strAt(cluster, 'median'), d.podStartup.medianMs, 1);
   const p99Ms = c.duration('spec.cluster.podStartup.p99', strAt(cluster, 'p99'), Math.max(medianMs, d.podStartup.p99Ms), 1);
-  if (p99Ms < medianMs) c.error('spec.cluster.podStartup.p99', 'p99 must not be below the median.');
+  if (p99Ms < medianMs && !c.reported('spec.cluster.podStartup')) c.error('spec.cluster.podStartup.p99', 'p99 must not be below the median.');
 
   const traffic = objAt(spec, 'traffic');
   const rps = c.number('spec.traffic.rps', field(traffic, 'rps'), d.traffic.rps, 'a request rate ≥ 0 (requests per second)', (n) => n >= 0);
   const profile = strAt(traffic, 'profile') ?? 'constant';
   if (profile !== 'constant' && profile !== 'steps') c.error('spec.traffic.profile', `expected "constant" or "steps", got "${profile}" (other profiles are not simulated yet).`);
   const stepsJson = (field(traffic, 'steps') as Json[] | undefined) ?? [];
-  if (profile === 'constant' && stepsJson.length > 0) c.error('spec.traffic.steps', 'steps need profile: steps.');
+  if (profile === 'constant' && stepsJson.length > 0 && !c.reported('spec.traffic.profile')) c.error('spec.traffic.steps', 'steps need profile: steps.');
   const steps = stepsJson.map((s, i) => {
     const so = s as J;
     return {
@@ -183,7 +205,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     };
   });
   for (let i = 1; i < steps.length; i++) {
-    if (steps[i]!.atMs <= steps[i - 1]!.atMs) c.error(`spec.traffic.steps[${i}].at`, 'traffic steps must be in increasing time order.');
+    if (steps[i]!.atMs <= steps[i - 1]!.atMs && !c.reported(`spec.traffic.steps[${i}]`, `spec.traffic.steps[${i - 1}]`)) c.error(`spec.traffic.steps[${i}].at`, 'traffic steps must be in increasing time order.');
   }
 
   const metrics = objAt(spec, 'metrics');
@@ -196,14 +218,14 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     const latency = objAt(v, 'latency');
     const p50 = c.duration(`${path}.latency.p50`, strAt(latency, 'p50'), fallback.latencyP50Ms, 0);
     const p99 = c.duration(`${path}.latency.p99`, strAt(latency, 'p99'), Math.max(p50, fallback.latencyP99Ms), 0);
-    if (p99 < p50) c.error(`${path}.latency.p99`, 'p99 must not be below p50.');
+    if (p99 < p50 && !c.reported(`${path}.latency`)) c.error(`${path}.latency.p99`, 'p99 must not be below p50.');
     return { errorRatio: c.ratio(`${path}.errorRate`, field(v, 'errorRate'), fallback.errorRatio), latencyP50Ms: p50, latencyP99Ms: p99 };
   };
   const defaultVersion = version('spec.defaultVersion', objAt(spec, 'defaultVersion'), d.version);
   const versions = new Map<string, VersionSpec>();
   const versionsJson = objAt(spec, 'versions') ?? {};
   for (const image of Object.keys(versionsJson).sort()) {
-    versions.set(image, version(`spec.versions[${JSON.stringify(image)}]`, objAt(versionsJson, image), defaultVersion));
+    versions.set(image, version(childPath('spec.versions', image), objAt(versionsJson, image), defaultVersion));
   }
 
   const changeJson = objAt(spec, 'change');
@@ -228,16 +250,19 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
   };
 
   const pv = field(spec, 'prometheusVersion');
-  let prometheusVersion: 2 | 3 = 3;
+  let prometheusVersion: 2 | 3 = d.prometheusVersion;
   if (pv !== undefined && pv !== null) {
     if (pv === 2 || pv === 3 || pv === '2' || pv === '3') prometheusVersion = Number(pv) as 2 | 3;
     else c.error('spec.prometheusVersion', `expected 2 or 3, got ${JSON.stringify(pv)}.`);
   }
   const seedJson = field(spec, 'seed');
   const untilMs = c.duration('spec.until', strAt(spec, 'until'), d.untilMs, 1000);
-  if (change && change.atMs >= untilMs) c.error('spec.change.at', 'the change must happen before `until`.');
+  if (change && change.atMs >= untilMs && !c.reported('spec.change.at', 'spec.until')) c.error('spec.change.at', 'the change must happen before `until`.');
 
-  if (c.errors.length > 0) throw new InputError(c.errors);
+  const errors = [...structural, ...c.errors];
+  // In the order they appear in the file (stable: same-place errors keep their order).
+  errors.sort((a, b) => a.line - b.line || a.column - b.column);
+  if (errors.length > 0) throw new InputError(errors);
   return {
     name: strAt(objAt(root, 'metadata'), 'name') ?? name,
     file: name,
