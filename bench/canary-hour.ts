@@ -38,13 +38,14 @@ function measure(rps: number, runs: number): { medianMs: number; p90Ms: number; 
 const main = measure(1000, RUNS);
 const r = main.result;
 const mem = process.memoryUsage();
+const peakRssMiB = process.resourceUsage().maxRSS / 1024;
 console.log('rehearse bench — one simulated hour of scenarios/canary-good.yaml (10 replicas, 1,000 req/s, 15 s scrapes, 4 metrics)');
 console.log(`  median wall time     ${main.medianMs.toFixed(3)} ms  (p90 ${main.p90Ms.toFixed(3)} ms, ${RUNS} warm runs)`);
 console.log(`  speed-up             ${Math.round(SIMULATED_MS / main.medianMs).toLocaleString('en-US')}× real time`);
 console.log(`  outcome              ${r.outcome} · ${r.requests.total.toLocaleString('en-US')} requests simulated`);
 console.log(`  trace events         ${r.trace.length.toLocaleString('en-US')}  (kernel events ${r.events.toLocaleString('en-US')}, reconciles ${r.reconciles})`);
 console.log(`  series / samples     ${r.series} / ${r.samples.toLocaleString('en-US')}`);
-console.log(`  memory               rss ${(mem.rss / 2 ** 20).toFixed(1)} MiB · heap used ${(mem.heapUsed / 2 ** 20).toFixed(1)} MiB`);
+console.log(`  memory               peak rss ${peakRssMiB.toFixed(1)} MiB (whole process) · heap used ${(mem.heapUsed / 2 ** 20).toFixed(1)} MiB`);
 console.log('  cost against request rate (same hour, same seed):');
 for (const rps of [10, 1000, 100_000]) {
   const m = rps === 1000 ? main : measure(rps, Math.max(5, Math.floor(RUNS / 3)));

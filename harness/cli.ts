@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { InputError, NotSimulatedError, formatDiagnostic } from '../sim/diagnostics.js';
 import { DurationError, parseGoDurationMs } from '../sim/manifests/duration.js';
 import { runScenario, type RunResult } from '../sim/world.js';
+import { renderHeader } from '../reports/header.js';
 import { renderSummary } from '../reports/summary.js';
 import { renderTimeline } from '../reports/timeline.js';
 import { loadRunInputs } from './runInputs.js';
@@ -63,6 +64,8 @@ function runCommand(argv: RunArgs, io: CliIo): number {
     process.stdout.write(JSON.stringify(jsonSummary(result, traceSha256, reproduce.join(' ')), null, 2) + '\n');
   } else {
     const out = [
+      ...renderHeader(inputs.scenario, inputs.manifests, result, untilMs ?? inputs.scenario.untilMs),
+      '',
       ...renderTimeline(result.trace, { pods: argv.pods }),
       '',
       ...renderSummary(result, { traceSha256, reproduce: reproduce.join(' ') }),

@@ -62,6 +62,7 @@ export function defaultScenario(paths: readonly string[]): ScenarioSpec {
     untilMs: d.untilMs,
     prometheusVersion: 3,
     podStartup: d.podStartup,
+    initialRevisionReady: true,
     traffic: { rps: d.traffic.rps, steps: [], service: undefined },
     metrics: { preset: 'generic', scrapeIntervalMs: d.metrics.scrapeIntervalMs, errorCode: d.metrics.errorCode },
     versions: new Map(),

@@ -8,7 +8,7 @@ import type { AnalysisRun } from './analysis/analysisRun.js';
 import { PrometheusProvider } from './analysis/providers/prometheus.js';
 import type { ExprVersion } from './analysis/condition/index.js';
 import { Cluster } from './cluster/cluster.js';
-import { LognormalStartup } from './cluster/podModel.js';
+import { LognormalStartup, type PodStartupModel } from './cluster/podModel.js';
 import type { ReplicaSet } from './cluster/replicaSet.js';
 import { SimService } from './cluster/service.js';
 import { Kernel, LimitReachedError, Priority } from './engine/kernel.js';
@@ -147,7 +147,15 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   const trace = new TraceRecorder(kernel);
   const streams = new RandomStreams(seed);
   const startup = new LognormalStartup(scenario.podStartup.medianMs, scenario.podStartup.p99Ms);
-  const cluster = new Cluster({ kernel, trace, podRandom: streams.stream('pods'), startupFor: () => startup });
+  // By default the world starts in steady state: the pods of the revision deployed at t=0 (the
+  // healthy previous revision) are already running, so no request meets an empty Service.
+  const alreadyRunning: PodStartupModel = { drawStartupMs: () => 0 };
+  const cluster = new Cluster({
+    kernel,
+    trace,
+    podRandom: streams.stream('pods'),
+    startupFor: () => (scenario.initialRevisionReady && kernel.nowMs === 0 ? alreadyRunning : startup),
+  });
   const namespace = manifest.metadata.namespace ?? 'default';
   for (const svc of manifests.services) {
     if ((svc.metadata.namespace ?? 'default') === namespace) cluster.addService(new SimService(svc.metadata.name, svc.spec.selector));
@@ -430,17 +438,20 @@ function summarise(i: SummaryInput): RunResult {
   };
 }
 
-/** 90000 → "1m30s" (Go's time.Duration.String without sub-second noise). */
+/** Go's time.Duration.String for whole milliseconds: 90000 → "1m30s", 3600000 → "1h0m0s", 1500 → "1.5s". */
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
   const sign = ms < 0 ? '-' : '';
   let rest = Math.abs(ms);
+  if (rest < 1000) return `${sign}${rest}ms`;
   const h = Math.floor(rest / 3_600_000);
   rest -= h * 3_600_000;
   const m = Math.floor(rest / 60_000);
   rest -= m * 60_000;
-  const s = rest / 1000;
-  return `${sign}${h > 0 ? `${h}h` : ''}${h > 0 || m > 0 ? `${m}m` : ''}${s > 0 || (h === 0 && m === 0) ? `${s}s` : ''}`;
+  const s = `${rest / 1000}s`;
+  if (h > 0) return `${sign}${h}h${m}m${s}`;
+  if (m > 0) return `${sign}${m}m${s}`;
+  return `${sign}${s}`;
 }
 
 function formatPercent(r: number): string {

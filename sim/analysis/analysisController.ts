@@ -69,7 +69,8 @@ export class AnalysisController {
     const run = new AnalysisRun(name, req.labels, metrics, this.kernel.nowMs, resolutionError);
     this.runs.push(run);
     this.owners.set(run, req.ownerRollout);
-    this.trace.record('analysisRun', { run: name, phase: 'Created', type: req.labels.rolloutType, stepIndex: req.labels.stepIndex ?? null });
+    // `rolloutType`, not `type`: a `type` field would overwrite the entry's own type ('analysisRun').
+    this.trace.record('analysisRun', { run: name, phase: 'Created', rolloutType: req.labels.rolloutType, stepIndex: req.labels.stepIndex ?? null });
     this.scheduleReconcile(run, this.kernel.nowMs);
     return run;
   }

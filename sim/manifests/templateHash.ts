@@ -12,9 +12,8 @@
 /** Kubernetes' safe alphabet for generated names (k8s.io/apimachinery/pkg/util/rand: alphanums). */
 export const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
-const FNV64_OFFSET = 0xcbf29ce484222325n;
-const FNV64_PRIME = 0x100000001b3n;
-const MASK64 = (1n << 64n) - 1n;
+const UTF8 = new TextEncoder();
+const TWO_32 = 4294967296;
 
 /** JSON with object keys sorted at every level; `undefined` members are dropped like JSON.stringify. */
 export function canonicalJson(value: unknown): string {
@@ -30,14 +29,21 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
 }
 
-/** FNV-1a, 64 bits, over the UTF-8 bytes of `text`. */
+/**
+ * FNV-1a, 64 bits, over the UTF-8 bytes of `text`. Computed on two 32-bit halves (offset basis
+ * 0xcbf29ce484222325, prime 2^40 + 0x1b3): h·prime mod 2^64 = h·0x1b3 + (lo·2^8)·2^32.
+ */
 export function fnv1a64(text: string): bigint {
-  let hash = FNV64_OFFSET;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= BigInt(byte);
-    hash = (hash * FNV64_PRIME) & MASK64;
+  let hi = 0xcbf29ce4;
+  let lo = 0x84222325;
+  for (const byte of UTF8.encode(text)) {
+    lo = (lo ^ byte) >>> 0;
+    const low = lo * 0x1b3; // < 2^41: exact
+    const carry = Math.floor(low / TWO_32);
+    hi = (Math.imul(hi, 0x1b3) + carry + (lo << 8)) >>> 0;
+    lo = low % TWO_32;
   }
-  return hash;
+  return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 /** Ten characters of the safe alphabet (27^10 ≈ 2^47 values) drawn from a 64-bit hash. */

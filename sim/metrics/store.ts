@@ -15,7 +15,8 @@
 /** Largest offset from a chunk's base that fits an Int32 timestamp offset (~24.8 days). */
 const MAX_CHUNK_SPAN_MS = 0x7fffffff;
 const CHUNK_CAPACITY = 1024;
-const FIRST_CHUNK_CAPACITY = 16;
+/** A scrape-per-15s series fills 256 samples in about an hour; short-lived series stay cheap. */
+const FIRST_CHUNK_CAPACITY = 256;
 
 /** The metric-name label (`model/labels/labels.go: MetricName`). */
 export const METRIC_NAME = '__name__';

@@ -135,6 +135,20 @@ export type FencepostResult =
  * both resolve to 0, unavailable becomes 1. No cap here (MaxUnavailable caps).
  */
 export function resolveFenceposts(maxSurge: IntOrString | undefined, maxUnavailable: IntOrString | undefined, desired: number): FencepostResult {
+  // Pure and called several times per reconcile with the same few arguments: memoised.
+  const key = `${typeof maxSurge}:${String(maxSurge)}|${typeof maxUnavailable}:${String(maxUnavailable)}|${desired}`;
+  let r = fencepostCache.get(key);
+  if (r === undefined) {
+    if (fencepostCache.size > 256) fencepostCache.clear();
+    r = computeFenceposts(maxSurge, maxUnavailable, desired);
+    fencepostCache.set(key, r);
+  }
+  return r;
+}
+
+const fencepostCache = new Map<string, FencepostResult>();
+
+function computeFenceposts(maxSurge: IntOrString | undefined, maxUnavailable: IntOrString | undefined, desired: number): FencepostResult {
   const surge = getValueFromIntOrPercent(maxSurge ?? 0, desired, true);
   if (!surge.ok) return { ok: false, error: surge.error };
   const unavailable = getValueFromIntOrPercent(maxUnavailable ?? 0, desired, false);

@@ -81,19 +81,26 @@ class ValueChecker {
     this.failed = structural.map((d) => d.field);
   }
 
+  /** A value that cannot be read: reported, and excluded from checks across fields. */
   error(path: string, message: string): void {
-    const at = this.positions.get(path) ?? { file: this.file, line: 0, column: 0 };
-    this.errors.push({ severity: 'error', file: at.file, line: at.line, column: at.column, field: path, message });
+    this.conflict(path, message);
     this.failed.push(path);
   }
 
+  /** Values that were read but do not fit together (e.g. steps out of order). */
+  conflict(path: string, message: string): void {
+    const at = this.positions.get(path) ?? { file: this.file, line: 0, column: 0 };
+    this.errors.push({ severity: 'error', file: at.file, line: at.line, column: at.column, field: path, message });
+  }
+
   /**
-   * Whether `path` (or a field containing it) was already reported. A value replaced by its
-   * fallback after an error must not cause a second, misleading error in a check across fields
-   * (e.g. "p99 below the median" when the median was unreadable).
+   * Whether a field at, inside or around any of `paths` was already reported. A value replaced by
+   * its fallback after an error must not cause a second, misleading error in a check across
+   * fields (e.g. "p99 below the median" when the median was unreadable).
    */
   reported(...paths: string[]): boolean {
-    return paths.some((p) => this.failed.some((f) => f === p || p.startsWith(`${f}.`) || p.startsWith(`${f}[`)));
+    const within = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+    return paths.some((p) => this.failed.some((f) => within(p, f) || within(f, p)));
   }
 
   duration(path: string, text: string | undefined, fallbackMs: number, min = 0): number {
@@ -189,14 +196,14 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
   const cluster = objAt(objAt(spec, 'cluster'), 'podStartup');
   const medianMs = c.duration('spec.cluster.podStartup.median', strAt(cluster, 'median'), d.podStartup.medianMs, 1);
   const p99Ms = c.duration('spec.cluster.podStartup.p99', strAt(cluster, 'p99'), Math.max(medianMs, d.podStartup.p99Ms), 1);
-  if (p99Ms < medianMs && !c.reported('spec.cluster.podStartup')) c.error('spec.cluster.podStartup.p99', 'p99 must not be below the median.');
+  if (p99Ms < medianMs && !c.reported('spec.cluster.podStartup')) c.conflict('spec.cluster.podStartup.p99', 'p99 must not be below the median.');
 
   const traffic = objAt(spec, 'traffic');
   const rps = c.number('spec.traffic.rps', field(traffic, 'rps'), d.traffic.rps, 'a request rate ≥ 0 (requests per second)', (n) => n >= 0);
   const profile = strAt(traffic, 'profile') ?? 'constant';
   if (profile !== 'constant' && profile !== 'steps') c.error('spec.traffic.profile', `expected "constant" or "steps", got "${profile}" (other profiles are not simulated yet).`);
   const stepsJson = (field(traffic, 'steps') as Json[] | undefined) ?? [];
-  if (profile === 'constant' && stepsJson.length > 0 && !c.reported('spec.traffic.profile')) c.error('spec.traffic.steps', 'steps need profile: steps.');
+  if (profile === 'constant' && stepsJson.length > 0 && !c.reported('spec.traffic.profile')) c.conflict('spec.traffic.steps', 'steps need profile: steps.');
   const steps = stepsJson.map((s, i) => {
     const so = s as J;
     return {
@@ -205,7 +212,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     };
   });
   for (let i = 1; i < steps.length; i++) {
-    if (steps[i]!.atMs <= steps[i - 1]!.atMs && !c.reported(`spec.traffic.steps[${i}]`, `spec.traffic.steps[${i - 1}]`)) c.error(`spec.traffic.steps[${i}].at`, 'traffic steps must be in increasing time order.');
+    if (steps[i]!.atMs <= steps[i - 1]!.atMs && !c.reported(`spec.traffic.steps[${i}]`, `spec.traffic.steps[${i - 1}]`)) c.conflict(`spec.traffic.steps[${i}].at`, 'traffic steps must be in increasing time order.');
   }
 
   const metrics = objAt(spec, 'metrics');
@@ -218,7 +225,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     const latency = objAt(v, 'latency');
     const p50 = c.duration(`${path}.latency.p50`, strAt(latency, 'p50'), fallback.latencyP50Ms, 0);
     const p99 = c.duration(`${path}.latency.p99`, strAt(latency, 'p99'), Math.max(p50, fallback.latencyP99Ms), 0);
-    if (p99 < p50 && !c.reported(`${path}.latency`)) c.error(`${path}.latency.p99`, 'p99 must not be below p50.');
+    if (p99 < p50 && !c.reported(`${path}.latency`)) c.conflict(`${path}.latency.p99`, 'p99 must not be below p50.');
     return { errorRatio: c.ratio(`${path}.errorRate`, field(v, 'errorRate'), fallback.errorRatio), latencyP50Ms: p50, latencyP99Ms: p99 };
   };
   const defaultVersion = version('spec.defaultVersion', objAt(spec, 'defaultVersion'), d.version);
@@ -256,8 +263,10 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     else c.error('spec.prometheusVersion', `expected 2 or 3, got ${JSON.stringify(pv)}.`);
   }
   const seedJson = field(spec, 'seed');
+  // Non-negative, as `--seed` on the command line: the printed reproduce command must work.
+  if (typeof seedJson === 'number' && seedJson < 0) c.error('spec.seed', `expected an integer ≥ 0, got ${seedJson}.`);
   const untilMs = c.duration('spec.until', strAt(spec, 'until'), d.untilMs, 1000);
-  if (change && change.atMs >= untilMs && !c.reported('spec.change.at', 'spec.until')) c.error('spec.change.at', 'the change must happen before `until`.');
+  if (change && change.atMs >= untilMs && !c.reported('spec.change.at', 'spec.until')) c.conflict('spec.change.at', 'the change must happen before `until`.');
 
   const errors = [...structural, ...c.errors];
   // In the order they appear in the file (stable: same-place errors keep their order).
@@ -271,6 +280,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     untilMs,
     prometheusVersion,
     podStartup: { medianMs, p99Ms },
+    initialRevisionReady: true,
     traffic: { rps, steps, service: strAt(traffic, 'service') },
     metrics: { preset: 'generic', scrapeIntervalMs, errorCode },
     versions,

@@ -32,6 +32,11 @@ export interface ScenarioSpec {
   readonly untilMs: number;
   readonly prometheusVersion: 2 | 3;
   readonly podStartup: { readonly medianMs: number; readonly p99Ms: number };
+  /**
+   * Whether the revision deployed at t=0 (the healthy previous revision) starts with its pods
+   * already ready — the world in steady state — or cold, through the pod start-up model.
+   */
+  readonly initialRevisionReady: boolean;
   readonly traffic: {
     readonly rps: number;
     readonly steps: readonly { readonly atMs: number; readonly rps: number }[];

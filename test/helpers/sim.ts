@@ -83,6 +83,8 @@ export interface WorldOptions {
   readonly v2ErrorRatio?: number;
   readonly v1ErrorRatio?: number;
   readonly scrapeIntervalMs?: number;
+  /** Start the t=0 revision cold, through the start-up model (default: already running). */
+  readonly coldStart?: boolean;
 }
 
 export function world(o: WorldOptions = {}): ScenarioSpec {
@@ -95,6 +97,7 @@ export function world(o: WorldOptions = {}): ScenarioSpec {
     seed: o.seed ?? 1,
     untilMs: o.untilMs ?? 10 * 60_000,
     podStartup: { medianMs: o.startupMs ?? 1000, p99Ms: o.startupMs ?? 1000 },
+    initialRevisionReady: !(o.coldStart ?? false),
     traffic: { ...base.traffic, rps: o.rps ?? 10 },
     metrics: { ...base.metrics, scrapeIntervalMs: o.scrapeIntervalMs ?? base.metrics.scrapeIntervalMs },
     versions: new Map([
