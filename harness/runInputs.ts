@@ -39,12 +39,6 @@ export function loadScenarioFile(path: string, readStdin?: () => string): RunInp
     throw new InputError([{ severity: 'error', file: path, line: 0, column: 0, field: '', message: `cannot read the scenario file: ${(e as Error).message}` }]);
   }
   const scenario = parseScenario(path, text);
-  if (scenario.manifests.length === 0) {
-    const at = scenario.positions.get('spec') ?? { line: 0, column: 0 };
-    throw new InputError([
-      { severity: 'error', file: path, line: at.line, column: at.column, field: 'spec.manifests', message: 'the scenario names no manifests: list files or folders of YAML under spec.manifests.' },
-    ]);
-  }
   const base = dirname(path);
   const paths = scenario.manifests.map((m) => (m === '-' ? '-' : resolve(base, m)));
   const manifests = loadManifests(readManifestSources(paths, readStdin ? { readStdin } : {}));
@@ -60,9 +54,9 @@ export function defaultScenario(paths: readonly string[]): ScenarioSpec {
     manifests: paths,
     seed: d.seed,
     untilMs: d.untilMs,
-    prometheusVersion: 3,
+    prometheusVersion: d.prometheusVersion,
     podStartup: d.podStartup,
-    initialRevisionReady: true,
+    initialRevisionReady: d.initialRevisionReady,
     traffic: { rps: d.traffic.rps, steps: [], service: undefined },
     metrics: { preset: 'generic', scrapeIntervalMs: d.metrics.scrapeIntervalMs, errorCode: d.metrics.errorCode },
     versions: new Map(),

@@ -8,6 +8,8 @@ export const SCENARIO_DEFAULTS = {
   /** Virtual-time limit of a run. */
   untilMs: 60 * 60 * 1000,
   podStartup: { medianMs: 8_000, p99Ms: 30_000 },
+  /** The revision deployed at t=0 starts with its pods ready (the world in steady state). */
+  initialRevisionReady: true,
   traffic: { rps: 100 },
   metrics: { scrapeIntervalMs: 15_000, errorCode: 500 },
   /** How an image not listed under `versions` behaves. */

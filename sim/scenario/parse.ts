@@ -32,7 +32,7 @@ const specSchema = obj(
     seed: int64,
     until: str,
     prometheusVersion: any,
-    cluster: obj('Cluster', { podStartup: obj('PodStartup', { median: str, p99: str }) }),
+    cluster: obj('Cluster', { podStartup: obj('PodStartup', { median: str, p99: str }), initialRevisionReady: { type: 'bool' } }),
     traffic: obj('Traffic', {
       rps: any,
       profile: str,
@@ -280,7 +280,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     untilMs,
     prometheusVersion,
     podStartup: { medianMs, p99Ms },
-    initialRevisionReady: true,
+    initialRevisionReady: (field(objAt(spec, 'cluster'), 'initialRevisionReady') as boolean | undefined) ?? d.initialRevisionReady,
     traffic: { rps, steps, service: strAt(traffic, 'service') },
     metrics: { preset: 'generic', scrapeIntervalMs, errorCode },
     versions,

@@ -18,7 +18,7 @@ export interface Expectations {
   readonly withinMs: number | undefined;
   /** Highest canary weight (status/actual) the rollout may reach. */
   readonly maxCanaryWeight: number | undefined;
-  /** Failed requests over all requests served after the change (0..1). */
+  /** Failed requests (errors, and requests that found no ready pod) over all requests of the run (0..1). */
   readonly maxFailedRequestRatio: number | undefined;
 }
 

@@ -95,8 +95,9 @@ describe('shipped scenarios', () => {
   });
 });
 
-describe('docs/scenario-reference.md', () => {
-  const reference = readFileSync('docs/scenario-reference.md', 'utf8');
+describe('README.md scenario file reference', () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const reference = readme.slice(readme.indexOf('## Scenario file reference'));
 
   it('its complete example validates against the JSON Schema and parses', () => {
     const example = /```yaml\n([\s\S]*?)```/.exec(reference)?.[1];
