@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import yargs from 'yargs';
-import { InputError, NotSimulatedError, formatDiagnostic } from '../sim/diagnostics.js';
+import { InputError, formatDiagnostic } from '../sim/diagnostics.js';
 import { DurationError, parseGoDurationMs } from '../sim/manifests/duration.js';
 import { runScenario, type RunResult } from '../sim/world.js';
 import { renderHeader } from '../reports/header.js';
@@ -138,10 +138,6 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   } catch (e) {
     if (e instanceof InputError) {
       for (const d of e.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
-      return 2;
-    }
-    if (e instanceof NotSimulatedError) {
-      process.stderr.write(`rehearse: not simulated yet: ${e.message}\n`);
       return 2;
     }
     const err = e as Error;

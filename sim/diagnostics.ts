@@ -34,10 +34,3 @@ export class InputError extends Error {
   }
 }
 
-/** The input is valid but asks for behaviour rehearse does not model yet: said plainly, never guessed. */
-export class NotSimulatedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotSimulatedError';
-  }
-}

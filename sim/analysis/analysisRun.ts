@@ -4,11 +4,17 @@
 // measurements through a provider and returns when it next needs attention.
 import { isCompleted, type AnalysisPhase, type Measurement, type MetricResult, type RolloutAnalysisType } from './types.js';
 import type { ResolvedMetric } from './metric.js';
+import { DefaultErrorRetryIntervalSeconds, DefaultMeasurementHistoryLimit } from '../rollouts/defaults.js';
 
 /** Upstream retries an errored measurement after 10 s (`DefaultErrorRetryInterval`). */
-export const ERROR_RETRY_INTERVAL_MS = 10_000;
-/** Measurements kept per metric unless measurementRetention says otherwise (`DefaultMeasurementHistoryLimit`). */
-export const MEASUREMENT_HISTORY_LIMIT = 10;
+export const ERROR_RETRY_INTERVAL_MS = DefaultErrorRetryIntervalSeconds * 1000;
+/** Measurements kept per metric unless measurementRetention says otherwise. */
+export const MEASUREMENT_HISTORY_LIMIT = DefaultMeasurementHistoryLimit;
+
+/** How long after the last measurement the next one is due: 10 s after an Error, else the interval. */
+function waitAfter(metric: ResolvedMetric, last: Measurement): number {
+  return last.phase === 'Error' ? ERROR_RETRY_INTERVAL_MS : (metric.intervalMs ?? ERROR_RETRY_INTERVAL_MS);
+}
 
 export interface MeasurementProvider {
   /** Takes one measurement of `metric` at virtual time `nowMs` (synchronous providers finish at once). */
@@ -70,8 +76,7 @@ export class AnalysisRun {
         continue;
       }
       if (metric.effectiveCount !== undefined && (result?.count ?? 0) >= metric.effectiveCount) continue;
-      const waitMs = last.phase === 'Error' ? ERROR_RETRY_INTERVAL_MS : (metric.intervalMs ?? ERROR_RETRY_INTERVAL_MS);
-      if (nowMs > (last.finishedAt ?? nowMs) + waitMs) this.record(metric, provider.run(metric, nowMs));
+      if (nowMs > (last.finishedAt ?? nowMs) + waitAfter(metric, last)) this.record(metric, provider.run(metric, nowMs));
     }
     this.assess(nowMs, terminating);
     return isCompleted(this.phase) ? undefined : this.nextReconcileTime();
@@ -225,10 +230,9 @@ export class AnalysisRun {
         continue;
       }
       if (metric.effectiveCount !== undefined && r!.count >= metric.effectiveCount) continue;
-      const waitMs = last.phase === 'Error' ? ERROR_RETRY_INTERVAL_MS : (metric.intervalMs ?? ERROR_RETRY_INTERVAL_MS);
       // "now is after" is strict upstream; a real queue always fires a little after the deadline,
       // which we model as one virtual millisecond.
-      consider((last.finishedAt ?? 0) + waitMs + 1);
+      consider((last.finishedAt ?? 0) + waitAfter(metric, last) + 1);
     }
     return next;
   }

@@ -72,12 +72,6 @@ export class Kernel {
     if (action) action.cancelled = true;
   }
 
-  /** Time of the next pending action, or undefined when the queue is empty. */
-  peekMs(): number | undefined {
-    this.dropCancelledHead();
-    return this.heap[0]?.atMs;
-  }
-
   /**
    * Runs actions in order until the queue is empty or the next action is later than `untilMs`;
    * the clock then stands at `untilMs` (or at the last action when the queue ran dry earlier

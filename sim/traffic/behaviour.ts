@@ -21,9 +21,8 @@ export interface LatencyModel {
   readonly varianceSeconds2: number;
 }
 
+/** Standard normal CDF through erfc, which keeps its relative accuracy far into the tails. */
 function normalCdf(x: number): number {
-  // Abramowitz–Stegun 7.1.26 style erf approximation is too coarse for tails; use the
-  // complementary error function via a continued-fraction-free rational approximation (W. J. Cody).
   return 0.5 * erfc(-x / Math.SQRT2);
 }
 

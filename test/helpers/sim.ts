@@ -73,8 +73,10 @@ ${ms}
 }
 
 export interface WorldOptions {
-  /** Pod start-up in ms (deterministic: p99 == median). */
+  /** Pod start-up in ms (deterministic: p99 == median unless startupP99Ms is given). */
   readonly startupMs?: number;
+  /** p99 of the lognormal pod start-up; each pod's draw comes from the run seed's `pods` stream. */
+  readonly startupP99Ms?: number;
   readonly changeAtMs?: number | null;
   readonly untilMs?: number;
   readonly rps?: number;
@@ -96,7 +98,7 @@ export function world(o: WorldOptions = {}): ScenarioSpec {
     name: 'inline',
     seed: o.seed ?? 1,
     untilMs: o.untilMs ?? 10 * 60_000,
-    podStartup: { medianMs: o.startupMs ?? 1000, p99Ms: o.startupMs ?? 1000 },
+    podStartup: { medianMs: o.startupMs ?? 1000, p99Ms: o.startupP99Ms ?? o.startupMs ?? 1000 },
     initialRevisionReady: !(o.coldStart ?? false),
     traffic: { ...base.traffic, rps: o.rps ?? 10 },
     metrics: { ...base.metrics, scrapeIntervalMs: o.scrapeIntervalMs ?? base.metrics.scrapeIntervalMs },

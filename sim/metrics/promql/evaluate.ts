@@ -5,6 +5,7 @@
 // Float results are bit-identical to Go's as long as Go's operation order is kept, which the
 // code below does deliberately (see the comments citing the Go functions).
 
+import { almostEqual } from './almost.js';
 import {
   Labels,
   METRIC_NAME,
@@ -380,18 +381,6 @@ function bucketQuantile(q: number, buckets: Bucket[], version: 2 | 3): { value: 
     rank -= p.count;
   }
   return { value: bucketStart + (bucketEnd - bucketStart) * (rank / count), forcedMonotonic };
-}
-
-const MIN_NORMAL = 2.2250738585072014e-308;
-
-/** util/almost `Equal` (3.x). */
-function almostEqual(a: number, b: number, epsilon: number): boolean {
-  if (Number.isNaN(a) && Number.isNaN(b)) return true;
-  if (a === b) return true;
-  const absSum = Math.abs(a) + Math.abs(b);
-  const diff = Math.abs(a - b);
-  if (a === 0 || b === 0 || absSum < MIN_NORMAL) return diff < epsilon * MIN_NORMAL;
-  return diff / Math.min(absSum, Number.MAX_VALUE) < epsilon;
 }
 
 const INSTANT_FUNCTIONS: Readonly<Record<string, InstantFn>> = {

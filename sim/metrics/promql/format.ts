@@ -5,12 +5,19 @@
 // digits and switches to exponent form at the same thresholds, so only the exponent spelling
 // (`1e-07`, `1e+21`), infinities (`+Inf`), and negative zero (`-0`) need rewriting.
 
-/** Value text of a vector/matrix sample ("V" format). */
-export function formatPromValue(v: number): string {
+/** Go's spelling of the values JS prints differently: NaN, ±Inf and negative zero. */
+function specialValue(v: number): string | undefined {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Number.POSITIVE_INFINITY) return '+Inf';
   if (v === Number.NEGATIVE_INFINITY) return '-Inf';
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  return undefined;
+}
+
+/** Value text of a vector/matrix sample ("V" format). */
+export function formatPromValue(v: number): string {
+  const special = specialValue(v);
+  if (special !== undefined) return special;
   const s = String(v);
   const e = s.indexOf('e');
   if (e < 0) return s;
@@ -23,10 +30,8 @@ export function formatPromValue(v: number): string {
 
 /** Value text of a scalar result ("S" format): plain decimal, never an exponent. */
 export function formatPromScalar(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Number.POSITIVE_INFINITY) return '+Inf';
-  if (v === Number.NEGATIVE_INFINITY) return '-Inf';
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const special = specialValue(v);
+  if (special !== undefined) return special;
   const s = String(v);
   const e = s.indexOf('e');
   if (e < 0) return s;

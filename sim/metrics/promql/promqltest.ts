@@ -17,6 +17,7 @@
 // Lines starting with `#` are comments. Values compare with relative tolerance 1e-12 (NaN
 // equals NaN), as `util/almost.Equal` with `defaultEpsilon` in Prometheus' test runner.
 
+import { almostEqual } from './almost.js';
 import { Labels, SeriesStore } from '../store.js';
 import { PromqlError } from './errors.js';
 import { formatPromValue } from './format.js';
@@ -51,19 +52,6 @@ export interface PromqlTestReport {
   readonly failed: number;
   /** Script problems (bad load lines, unknown commands): each makes the script fail. */
   readonly errors: readonly { readonly line: number; readonly message: string }[];
-}
-
-const EPSILON = 1e-12;
-const MIN_NORMAL = 2.2250738585072014e-308;
-
-/** util/almost `Equal`. */
-export function almostEqual(a: number, b: number, epsilon = EPSILON): boolean {
-  if (Number.isNaN(a) && Number.isNaN(b)) return true;
-  if (a === b) return true;
-  const absSum = Math.abs(a) + Math.abs(b);
-  const diff = Math.abs(a - b);
-  if (a === 0 || b === 0 || absSum < MIN_NORMAL) return diff < epsilon * MIN_NORMAL;
-  return diff / Math.min(absSum, Number.MAX_VALUE) < epsilon;
 }
 
 function exactEqual(a: number, b: number): boolean {
