@@ -190,34 +190,29 @@ export function checkWeightNotAhead(trace: readonly TraceEntry[], steps: readonl
  * Traffic-routed: the router weight equals the last completed setWeight. Each status write of a
  * non-promoted update carries `weights.canary = W(index − 1)` (the step that just completed moved
  * the weight in the same reconcile, `reconcileTrafficRouting` before `syncRolloutStatusCanary`),
- * or 0 while the new ReplicaSet has no available pod. Only status entries at or after `fromMs`
- * and with weights are judged.
+ * or 0 while the new ReplicaSet has no available pod ("newRS missing or has 0 available pods ⇒
+ * weight 0"). Only status entries at or after `fromMs` that carry weights are judged.
  */
-export function checkRouterWeightFollowsSteps(trace: readonly TraceEntry[], steps: readonly CheckerStep[], newRsAvailable: (t: number) => number, fromMs = 0): string[] {
+export function checkRouterWeightFollowsSteps(trace: readonly TraceEntry[], steps: readonly CheckerStep[], fromMs = 0): string[] {
   const out: string[] = [];
-  for (const s of statuses(trace)) {
-    if (s.t < fromMs || s.step === null || !s.weights || s.stableRS === s.currentPodHash || s.abort) continue;
-    const expected = s.step === 0 ? 0 : setWeightAt(steps, s.step - 1);
-    if (s.weights.canary === expected) continue;
-    if (s.weights.canary === 0 && newRsAvailable(s.t) === 0) continue;
-    out.push(`t=${s.t}: router canary weight ${s.weights.canary} at step ${s.step}; last completed setWeight is ${expected}`);
+  const rsByHash = new Map<string, string>();
+  const available = new Map<string, Set<string>>();
+  for (const e of trace) {
+    if (e.type === 'replicaSet') rsByHash.set(String(e.podTemplateHash), String(e.replicaSet));
+    else if (e.type === 'pod') {
+      const rs = String(e.replicaSet);
+      if (!available.has(rs)) available.set(rs, new Set());
+      if (e.phase === 'Available') available.get(rs)!.add(String(e.pod));
+      else if (e.phase === 'Deleted') available.get(rs)!.delete(String(e.pod));
+    } else if (e.type === 'status') {
+      const s = e as Status;
+      if (s.t < fromMs || s.step === null || !s.weights || s.stableRS === s.currentPodHash || s.abort) continue;
+      const expected = s.step === 0 ? 0 : setWeightAt(steps, s.step - 1);
+      if (s.weights.canary === expected) continue;
+      const newAvailable = available.get(rsByHash.get(s.currentPodHash) ?? '')?.size ?? 0;
+      if (s.weights.canary === 0 && newAvailable === 0) continue;
+      out.push(`t=${s.t}: router canary weight ${s.weights.canary} at step ${s.step} (new RS ${newAvailable} available); last completed setWeight is ${expected}`);
+    }
   }
   return out;
-}
-
-/** Available pods per ReplicaSet at the end of instant-ordered prefix ending at index `upTo` (exclusive). */
-export function availableByReplicaSet(trace: readonly TraceEntry[], upTo = trace.length): Map<string, number> {
-  const avail = new Set<string>();
-  const rsOf = new Map<string, string>();
-  for (let i = 0; i < upTo; i++) {
-    const e = trace[i]!;
-    if (e.type !== 'pod') continue;
-    const pod = String(e.pod);
-    rsOf.set(pod, String(e.replicaSet));
-    if (e.phase === 'Available') avail.add(pod);
-    else if (e.phase === 'Deleted') avail.delete(pod);
-  }
-  const m = new Map<string, number>();
-  for (const p of avail) m.set(rsOf.get(p)!, (m.get(rsOf.get(p)!) ?? 0) + 1);
-  return m;
 }

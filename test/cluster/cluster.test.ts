@@ -1,0 +1,99 @@
+// The data-plane cluster: start-up latency, readiness, minReadySeconds, and the ReplicaSet
+// controller's pod deletion order.
+import { describe, expect, it } from 'vitest';
+import { Cluster } from '../../sim/cluster/cluster.js';
+import { LognormalStartup } from '../../sim/cluster/podModel.js';
+import { podsToDelete, type Pod } from '../../sim/cluster/replicaSet.js';
+import { SimService } from '../../sim/cluster/service.js';
+import { Kernel } from '../../sim/engine/kernel.js';
+import { RandomStream } from '../../sim/engine/random.js';
+import { TraceRecorder } from '../../sim/engine/trace.js';
+import type { PodTemplateSpec } from '../../sim/manifests/types.js';
+
+const template: PodTemplateSpec = {
+  metadata: { labels: { app: 'web' }, annotations: {} },
+  containers: [{ name: 'web', image: 'web:1' }],
+  raw: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } },
+};
+
+function cluster(startupMs: number): { kernel: Kernel; cluster: Cluster; trace: TraceRecorder } {
+  const kernel = new Kernel();
+  const trace = new TraceRecorder(kernel);
+  const startup = { drawStartupMs: () => startupMs };
+  return { kernel, trace, cluster: new Cluster({ kernel, trace, podRandom: new RandomStream(1, 'pods'), startupFor: () => startup }) };
+}
+
+describe('pod start-up model', () => {
+  it('a lognormal fitted to median 8 s and p99 30 s reproduces both quantiles', () => {
+    const model = new LognormalStartup(8_000, 30_000);
+    const r = new RandomStream(3, 'pods');
+    const xs = Array.from({ length: 100_000 }, () => model.drawStartupMs(r)).sort((a, b) => a - b);
+    expect(xs[50_000]! / 8_000).toBeGreaterThan(0.98);
+    expect(xs[50_000]! / 8_000).toBeLessThan(1.02);
+    expect(xs[99_000]! / 30_000).toBeGreaterThan(0.95);
+    expect(xs[99_000]! / 30_000).toBeLessThan(1.05);
+  });
+
+  it('median == p99 gives a fixed start-up and draws nothing', () => {
+    const r = new RandomStream(3, 'pods');
+    const before = new RandomStream(3, 'pods').uniform();
+    expect(new LognormalStartup(1_000, 1_000).drawStartupMs(r)).toBe(1_000);
+    expect(r.uniform()).toBe(before);
+  });
+});
+
+describe('ReplicaSet status counts', () => {
+  it('pods are created at once, ready after start-up, available after minReadySeconds', () => {
+    const { kernel, cluster: c } = cluster(5_000);
+    const rs = c.createReplicaSet('web-abc', 'abc', template, 10);
+    c.scale(rs, 3);
+    expect([rs.statusReplicas, rs.readyReplicas, rs.availableReplicas]).toEqual([3, 0, 0]);
+    kernel.run(5_000);
+    expect([rs.statusReplicas, rs.readyReplicas, rs.availableReplicas]).toEqual([3, 3, 0]);
+    kernel.run(14_999);
+    expect(rs.availableReplicas).toBe(0);
+    kernel.run(15_000);
+    expect(rs.availableReplicas).toBe(3);
+  });
+
+  it('scale-down removes pods at once; a pod deleted before it was ready never becomes ready', () => {
+    const { kernel, cluster: c } = cluster(5_000);
+    const rs = c.createReplicaSet('web-abc', 'abc', template, 0);
+    c.scale(rs, 2);
+    c.scale(rs, 1);
+    expect(rs.statusReplicas).toBe(1);
+    kernel.run(10_000);
+    expect([rs.statusReplicas, rs.readyReplicas]).toEqual([1, 1]);
+  });
+
+  it('a Service selects ready pods by labels, including the pod-template-hash the controller adds', () => {
+    const { kernel, cluster: c } = cluster(0);
+    const a = c.createReplicaSet('web-a', 'a', template, 0);
+    const b = c.createReplicaSet('web-b', 'b', template, 0);
+    c.scale(a, 2);
+    c.scale(b, 1);
+    kernel.run(0);
+    const svc = new SimService('web', { app: 'web' });
+    c.addService(svc);
+    expect(c.endpointsOf(svc).map((e) => [e.rs.name, e.ready])).toEqual([['web-a', 2], ['web-b', 1]]);
+    c.switchServiceSelector(svc, 'b');
+    expect(c.endpointsOf(svc).map((e) => [e.rs.name, e.ready])).toEqual([['web-b', 1]]);
+    expect(new SimService('none', {}).selects({ app: 'web' })).toBe(false);
+  });
+});
+
+describe('podsToDelete (kubernetes ActivePodsWithRanks order)', () => {
+  const pod = (name: string, createdAtMs: number, readyAtMs?: number): Pod => ({
+    name,
+    createdAtMs,
+    phase: readyAtMs === undefined ? 'Starting' : 'Available',
+    readyAtMs,
+  });
+
+  it('deletes not-ready pods first, then the most recently ready, then the newest', () => {
+    const pods = [pod('old-ready', 0, 1_000), pod('new-ready', 10, 9_000), pod('starting-old', 5), pod('starting-new', 20)];
+    expect(podsToDelete(pods, 4).map((p) => p.name)).toEqual(['starting-new', 'starting-old', 'new-ready', 'old-ready']);
+    expect(podsToDelete(pods, 1).map((p) => p.name)).toEqual(['starting-new']);
+    expect(podsToDelete(pods, 0)).toEqual([]);
+  });
+});
