@@ -1,133 +1,24 @@
-// The `rehearse` command line. Every run prints its seed and the command that reproduces it;
-// exit codes: 0 run completed and every expectation held, 1 an expectation failed, 2 bad input
-// (one clear paragraph per problem, never a stack trace), 3 an internal error.
-import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+// The `rehearse` command line: one yargs program with a subcommand per job (harness/commands/).
+// Exit codes: 0 success, 1 a check failed (an expectation, a test case), 2 bad input (one clear
+// paragraph per problem, never a stack trace), 3 an internal error.
 import yargs from 'yargs';
 import { InputError, formatDiagnostic } from '../sim/diagnostics.js';
-import { DurationError, parseGoDurationMs } from '../sim/manifests/duration.js';
-import { runScenario, type RunResult } from '../sim/world.js';
-import { renderHeader } from '../reports/header.js';
-import { renderSummary } from '../reports/summary.js';
-import { renderTimeline } from '../reports/timeline.js';
-import { loadRunInputs } from './runInputs.js';
+import { STDIN_ARG, type CliIo, type RehearseCommand } from './commands/common.js';
+import { runCommandModule } from './commands/run.js';
 
-interface RunArgs {
-  scenario: string[];
-  seed?: number;
-  until?: string;
-  json: boolean;
-  trace?: string;
-  prometheusVersion?: number;
-  pods: boolean;
-}
+export type { CliIo } from './commands/common.js';
 
-function quote(arg: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-function usageError(message: string): never {
-  throw new InputError([{ severity: 'error', file: '<command line>', line: 0, column: 0, field: '', message }]);
-}
-
-function runCommand(argv: RunArgs, io: CliIo): number {
-  let untilMs: number | undefined;
-  if (argv.until !== undefined) {
-    try {
-      untilMs = parseGoDurationMs(argv.until);
-    } catch (e) {
-      if (e instanceof DurationError) usageError(`--until: expected a duration such as "30m" or "2h", got "${argv.until}".`);
-      throw e;
-    }
-    if (untilMs <= 0) usageError('--until must be positive.');
-  }
-  if (argv.seed !== undefined && (!Number.isSafeInteger(argv.seed) || argv.seed < 0)) usageError(`--seed: expected a non-negative integer, got ${argv.seed}.`);
-  const pv = argv.prometheusVersion;
-  if (pv !== undefined && pv !== 2 && pv !== 3) usageError(`--prometheus-version: expected 2 or 3, got ${pv}.`);
-
-  const inputs = loadRunInputs(argv.scenario, io.readStdin);
-  for (const w of inputs.manifests.warnings) process.stderr.write(formatDiagnostic(w) + '\n');
-  const result = runScenario(inputs.scenario, inputs.manifests, {
-    ...(argv.seed !== undefined ? { seed: argv.seed } : {}),
-    ...(untilMs !== undefined ? { untilMs } : {}),
-    ...(pv !== undefined ? { prometheusVersion: pv as 2 | 3 } : {}),
-  });
-  const traceText = result.trace.map((e) => JSON.stringify(e)).join('\n') + '\n';
-  const traceSha256 = createHash('sha256').update(traceText).digest('hex');
-  if (argv.trace) writeFileSync(argv.trace, traceText);
-
-  const reproduce = ['rehearse', 'run', ...inputs.args.map(quote), '--seed', String(result.seed)];
-  if (argv.until !== undefined) reproduce.push('--until', argv.until);
-  if (pv !== undefined) reproduce.push('--prometheus-version', String(pv));
-
-  if (argv.json) {
-    process.stdout.write(JSON.stringify(jsonSummary(result, traceSha256, reproduce.join(' ')), null, 2) + '\n');
-  } else {
-    const out = [
-      ...renderHeader(inputs.scenario, inputs.manifests, result, untilMs ?? inputs.scenario.untilMs),
-      '',
-      ...renderTimeline(result.trace, { pods: argv.pods }),
-      '',
-      ...renderSummary(result, { traceSha256, reproduce: reproduce.join(' ') }),
-    ];
-    process.stdout.write(out.join('\n') + '\n');
-  }
-  return result.expectations.every((x) => x.ok) ? 0 : 1;
-}
-
-function jsonSummary(r: RunResult, traceSha256: string, reproduce: string): Record<string, unknown> {
-  return {
-    scenario: r.scenario,
-    seed: r.seed,
-    prometheusVersion: r.prometheusVersion,
-    outcome: r.outcome,
-    decidedAt: r.decidedAt,
-    changeAt: r.changeAt,
-    finalStepIndex: r.finalStepIndex,
-    steps: r.steps,
-    maxCanaryWeight: r.maxCanaryWeight,
-    maxActualCanaryWeight: r.maxActualCanaryWeight,
-    finalStatus: r.finalStatus,
-    requests: r.requests,
-    analysisRuns: r.analysisRuns,
-    expectations: r.expectations,
-    passed: r.expectations.every((x) => x.ok),
-    warnings: r.warnings,
-    traceSha256,
-    reproduce,
-  };
-}
-
-/** What the CLI reads from its environment; tests pass their own. */
-export interface CliIo {
-  readonly readStdin?: () => string;
-}
-
-/** yargs drops a lone "-" (standard input) from positionals, so it travels under this name. */
-const STDIN_ARG = '\u0000stdin';
+/** Every subcommand; add new ones here. */
+const COMMANDS: readonly RehearseCommand[] = [runCommandModule];
 
 export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   let code = 0;
+  const ctx = { io, setExitCode: (c: number) => void (code = c) };
   try {
-    await yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
-      .scriptName('rehearse')
-      .command<RunArgs>(
-        'run <scenario..>',
-        'Rehearse a rollout on a virtual clock: a scenario file, or bare manifests (files, folders, - for stdin) in a default world',
-        (y) =>
-          y
-            .positional('scenario', { type: 'string', array: true, describe: 'scenario file, or manifest files/folders, or - for stdin' })
-            .option('seed', { type: 'number', describe: 'random seed (overrides the scenario)' })
-            .option('until', { type: 'string', describe: 'virtual-time limit, e.g. 30m (overrides the scenario)' })
-            .option('json', { type: 'boolean', default: false, describe: 'print one JSON object instead of the timeline' })
-            .option('trace', { type: 'string', describe: 'write the trace as JSON lines to this file' })
-            .option('prometheus-version', { type: 'number', describe: 'PromQL semantics: 2 or 3 (default 3)' })
-            .option('pods', { type: 'boolean', default: false, describe: 'show every pod transition in the timeline' }) as never,
-        (args) => {
-          code = runCommand({ ...args, scenario: args.scenario.map((a) => (a === STDIN_ARG ? '-' : a)) }, io);
-        },
-      )
-      .demandCommand(1, 'name a command, e.g. `rehearse run scenarios/canary-good/scenario.yaml`')
+    let program = yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a))).scriptName('rehearse');
+    for (const command of COMMANDS) program = program.command(command(ctx));
+    await program
+      .demandCommand(1, 'name a command, e.g. `rehearse run scenarios/canary-good.yaml`')
       .strict()
       .fail((msg, err) => {
         if (err) throw err;
@@ -149,4 +40,3 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   }
   return code;
 }
-

@@ -1,0 +1,114 @@
+// `rehearse run`: rehearse one scenario (or bare manifests in the default world), print a
+// timeline and summary or one JSON object, optionally write the trace; exit 0 when every `expect`
+// clause held, 1 when one failed.
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import { formatDiagnostic } from '../../sim/diagnostics.js';
+import { DurationError, parseGoDurationMs } from '../../sim/manifests/duration.js';
+import { runScenario, type RunResult } from '../../sim/world.js';
+import { renderHeader } from '../../reports/header.js';
+import { renderSummary } from '../../reports/summary.js';
+import { renderTimeline } from '../../reports/timeline.js';
+import { loadRunInputs } from '../runInputs.js';
+import { fromStdinArg, usageError, type CliIo, type RehearseCommand } from './common.js';
+
+interface RunArgs {
+  scenario: string[];
+  seed?: number;
+  until?: string;
+  json: boolean;
+  trace?: string;
+  prometheusVersion?: number;
+  pods: boolean;
+}
+
+function quote(arg: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+function runCommand(argv: RunArgs, io: CliIo): number {
+  let untilMs: number | undefined;
+  if (argv.until !== undefined) {
+    try {
+      untilMs = parseGoDurationMs(argv.until);
+    } catch (e) {
+      if (e instanceof DurationError) usageError(`--until: expected a duration such as "30m" or "2h", got "${argv.until}".`);
+      throw e;
+    }
+    if (untilMs <= 0) usageError('--until must be positive.');
+  }
+  if (argv.seed !== undefined && (!Number.isSafeInteger(argv.seed) || argv.seed < 0)) usageError(`--seed: expected a non-negative integer, got ${argv.seed}.`);
+  const pv = argv.prometheusVersion;
+  if (pv !== undefined && pv !== 2 && pv !== 3) usageError(`--prometheus-version: expected 2 or 3, got ${pv}.`);
+
+  const inputs = loadRunInputs(argv.scenario, io.readStdin);
+  for (const w of inputs.manifests.warnings) process.stderr.write(formatDiagnostic(w) + '\n');
+  const result = runScenario(inputs.scenario, inputs.manifests, {
+    ...(argv.seed !== undefined ? { seed: argv.seed } : {}),
+    ...(untilMs !== undefined ? { untilMs } : {}),
+    ...(pv !== undefined ? { prometheusVersion: pv as 2 | 3 } : {}),
+  });
+  const traceText = result.trace.map((e) => JSON.stringify(e)).join('\n') + '\n';
+  const traceSha256 = createHash('sha256').update(traceText).digest('hex');
+  if (argv.trace) writeFileSync(argv.trace, traceText);
+
+  const reproduce = ['rehearse', 'run', ...inputs.args.map(quote), '--seed', String(result.seed)];
+  if (argv.until !== undefined) reproduce.push('--until', argv.until);
+  if (pv !== undefined) reproduce.push('--prometheus-version', String(pv));
+
+  if (argv.json) {
+    process.stdout.write(JSON.stringify(jsonSummary(result, traceSha256, reproduce.join(' ')), null, 2) + '\n');
+  } else {
+    const out = [
+      ...renderHeader(inputs.scenario, inputs.manifests, result, untilMs ?? inputs.scenario.untilMs),
+      '',
+      ...renderTimeline(result.trace, { pods: argv.pods }),
+      '',
+      ...renderSummary(result, { traceSha256, reproduce: reproduce.join(' ') }),
+    ];
+    process.stdout.write(out.join('\n') + '\n');
+  }
+  return result.expectations.every((x) => x.ok) ? 0 : 1;
+}
+
+function jsonSummary(r: RunResult, traceSha256: string, reproduce: string): Record<string, unknown> {
+  return {
+    scenario: r.scenario,
+    seed: r.seed,
+    prometheusVersion: r.prometheusVersion,
+    outcome: r.outcome,
+    decidedAt: r.decidedAt,
+    changeAt: r.changeAt,
+    finalStepIndex: r.finalStepIndex,
+    steps: r.steps,
+    maxCanaryWeight: r.maxCanaryWeight,
+    maxActualCanaryWeight: r.maxActualCanaryWeight,
+    finalStatus: r.finalStatus,
+    requests: r.requests,
+    analysisRuns: r.analysisRuns,
+    expectations: r.expectations,
+    passed: r.expectations.every((x) => x.ok),
+    warnings: r.warnings,
+    traceSha256,
+    reproduce,
+  };
+}
+
+export const runCommandModule: RehearseCommand = (ctx) => ({
+  command: 'run <scenario..>',
+  describe: 'Rehearse a rollout on a virtual clock: a scenario file, or bare manifests (files, folders, - for stdin) in a default world',
+  builder: (y: Argv) =>
+    y
+      .positional('scenario', { type: 'string', array: true, describe: 'scenario file, or manifest files/folders, or - for stdin' })
+      .option('seed', { type: 'number', describe: 'random seed (overrides the scenario)' })
+      .option('until', { type: 'string', describe: 'virtual-time limit, e.g. 30m (overrides the scenario)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object instead of the timeline' })
+      .option('trace', { type: 'string', describe: 'write the trace as JSON lines to this file' })
+      .option('prometheus-version', { type: 'number', describe: 'PromQL semantics: 2 or 3 (default 3)' })
+      .option('pods', { type: 'boolean', default: false, describe: 'show every pod transition in the timeline' }),
+  handler: (args) => {
+    const a = args as unknown as RunArgs;
+    ctx.setExitCode(runCommand({ ...a, scenario: a.scenario.map(fromStdinArg) }, ctx.io));
+  },
+});
