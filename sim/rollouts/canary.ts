@@ -64,6 +64,14 @@ export class CanaryReconcile {
   private newRS: ReplicaSet | undefined;
   private stableRS: ReplicaSet | undefined;
   private otherRSs: ReplicaSet[] = [];
+  /**
+   * The ReplicaSets as this reconcile read them (`newRolloutContext` lists them once). Upstream's
+   * scale calls discard the updated object (`scaled, _, err := c.scaleReplicaSetAndRecordEvent`),
+   * so step completion after a scale judges the PRE-scale counts: a setWeight step never completes
+   * in the reconcile that scaled (rollout/canary.go reconcileCanaryStableReplicaSet,
+   * rollout/replicaset.go reconcileNewReplicaSet; digest §0).
+   */
+  private readCounts = new Map<ReplicaSet, ReplicaSetCounts>();
   private pause: PauseContext;
   private currentStepAR: AnalysisRun | undefined;
   private currentBackgroundAR: AnalysisRun | undefined;
@@ -100,6 +108,7 @@ export class CanaryReconcile {
   run(): void {
     const cluster = this.c.options.cluster;
     this.allRSs = [...cluster.replicaSets];
+    for (const rs of this.allRSs) this.readCounts.set(rs, counts(rs));
     const hash = this.ro.podTemplateHash;
     this.newRS = this.allRSs.find((rs) => rs.podTemplateHash === hash);
     this.stableRS = this.findStableRS();
@@ -319,7 +328,13 @@ export class CanaryReconcile {
    * when sizing the new RS (`NewRSNewReplicas`) and judging step completion.
    */
   private replicaInput(weights: TrafficWeights | undefined) {
-    return canaryReplicaInputFromRollout(this.view(), this.rsCounts(this.newRS), this.rsCounts(this.stableRS), this.otherRSs.map(counts), weightNumbers(weights));
+    return canaryReplicaInputFromRollout(
+      this.view(),
+      this.rsCounts(this.newRS),
+      this.rsCounts(this.stableRS),
+      this.otherRSs.map((rs) => this.rsCounts(rs)!),
+      weightNumbers(weights),
+    );
   }
 
   private replicaCounts(weights: TrafficWeights | undefined): ReplicaCounts {
@@ -328,7 +343,7 @@ export class CanaryReconcile {
   }
 
   private rsCounts(rs: ReplicaSet | undefined): ReplicaSetCounts | undefined {
-    return rs ? counts(rs) : undefined;
+    return rs ? (this.readCounts.get(rs) ?? counts(rs)) : undefined;
   }
 
   private reconcileCanaryStableReplicaSet(): boolean {
