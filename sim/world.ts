@@ -38,6 +38,8 @@ export interface RunOptions {
   readonly exprVersion?: ExprVersion;
   /** Keep the full trace in the result (the CLI needs it; sweeps may not). */
   readonly keepTrace?: boolean;
+  /** Return the metric store (to serve it over the Prometheus HTTP API after the run). */
+  readonly keepStore?: boolean;
 }
 
 export interface ExpectationResult {
@@ -87,6 +89,8 @@ export interface RunResult {
   readonly series: number;
   readonly samples: number;
   readonly trace: readonly TraceEntry[];
+  /** The run's metric store, when `keepStore` was asked for. */
+  readonly store?: SeriesStore;
 }
 
 function behaviourFor(scenario: ScenarioSpec, template: PodTemplateSpec): VersionSpec {
@@ -319,6 +323,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     warnings,
     store,
     keepTrace: options.keepTrace ?? true,
+    keepStore: options.keepStore ?? false,
     events: kernel.eventsProcessed,
   });
 }
@@ -340,6 +345,7 @@ interface SummaryInput {
   readonly warnings: string[];
   readonly store: SeriesStore;
   readonly keepTrace: boolean;
+  readonly keepStore: boolean;
   readonly events: number;
 }
 
@@ -435,6 +441,7 @@ function summarise(i: SummaryInput): RunResult {
     series: i.store.seriesCount,
     samples: i.store.sampleCount,
     trace: i.keepTrace ? entries : [],
+    ...(i.keepStore ? { store: i.store } : {}),
   };
 }
 
