@@ -216,3 +216,24 @@ export function checkRouterWeightFollowsSteps(trace: readonly TraceEntry[], step
   }
   return out;
 }
+
+/**
+ * A setWeight step never completes in the reconcile that scaled. Upstream evaluates
+ * `completedCurrentCanaryStep` against the ReplicaSets as the reconcile listed them (the scale
+ * calls discard the updated object), and a scaled RS is by definition not at its desired count
+ * in that listing (rollout/canary.go rolloutCanary, reconcileCanaryReplicaSets; digest §0).
+ * Reconciles are delimited by their status writes (one PATCH per reconcile; a scaling reconcile
+ * always changes the replica counts it reports).
+ */
+export function checkNoStepCompletionWhenScaling(trace: readonly TraceEntry[]): string[] {
+  const out: string[] = [];
+  let scaled: TraceEntry | undefined;
+  for (const e of trace) {
+    if (e.type === 'status') scaled = undefined;
+    else if (e.type === 'event' && e.reason === 'ScalingReplicaSet') scaled = e;
+    else if (e.type === 'event' && e.reason === 'RolloutStepCompleted' && scaled && /\(setWeight: \d+\)$/.test(String(e.message))) {
+      out.push(`t=${e.t}: "${String(e.message)}" in the reconcile that did "${String(scaled.message)}"`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,3 @@
+package main
+import (_ "github.com/antonmedv/expr"; _ "github.com/expr-lang/expr")
+func main(){}
