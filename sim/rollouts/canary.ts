@@ -14,6 +14,7 @@ import {
   DefaultMaxTrafficWeight,
   getProgressDeadlineSecondsOrDefault,
   DefaultRolloutResyncPeriodSeconds,
+  DefaultAbortScaleDownDelaySeconds,
   DefaultScaleDownDelaySeconds,
 } from './defaults.js';
 import { PauseContext } from './pause.js';
@@ -295,8 +296,9 @@ export class CanaryReconcile {
   private reconcileCanaryReplicaSets(): boolean {
     if (this.ro.paused) return false;
     if (this.prev.pauseConditions.some((p) => p.reason === 'InconclusiveAnalysisRun')) return false;
-    // removeScaleDownDeadlines: the new and stable RSs never carry a scale-down deadline.
-    this.newRS?.annotations.delete(SCALE_DOWN_DEADLINE);
+    // removeScaleDownDeadlines: the new and stable RSs carry no scale-down deadline — except an
+    // aborted traffic-routed canary waiting out abortScaleDownDelaySeconds.
+    if (!this.shouldDelayScaleDownOnAbort()) this.newRS?.annotations.delete(SCALE_DOWN_DEADLINE);
     this.stableRS?.annotations.delete(SCALE_DOWN_DEADLINE);
     if (this.reconcileCanaryStableReplicaSet()) return true;
     if (this.reconcileNewReplicaSet()) return true;
@@ -351,9 +353,40 @@ export class CanaryReconcile {
     return this.scaleReplicaSetAndRecordEvent(this.stableRS, this.replicaCounts(this.prev.canary.weights).stableRSReplicaCount);
   }
 
+  // rollout/replicaset.go reconcileNewReplicaSet
   private reconcileNewReplicaSet(): boolean {
     if (!this.newRS) return false;
-    return this.scaleReplicaSetAndRecordEvent(this.newRS, this.replicaCounts(this.newStatus.canary.weights).newRSReplicaCount);
+    let newReplicasCount = this.replicaCounts(this.newStatus.canary.weights).newRSReplicaCount;
+    if (this.shouldDelayScaleDownOnAbort()) {
+      // An aborted traffic-routed canary keeps its pods for abortScaleDownDelaySeconds, counted
+      // from when the stable ReplicaSet is fully available again.
+      const deadline = this.newRS.annotations.get(SCALE_DOWN_DEADLINE);
+      if (deadline !== undefined) {
+        const remaining = Number(deadline) - this.now;
+        if (remaining > 0) {
+          if (remaining < DefaultRolloutResyncPeriodSeconds * 1000) this.c.enqueueAfter(remaining);
+          return false;
+        }
+        newReplicasCount = 0;
+      } else {
+        if (this.stableRS!.availableReplicas === this.replicas) {
+          // addScaleDownDelay: the RS patch is an informer event that enqueues the rollout.
+          this.newRS.annotations.set(SCALE_DOWN_DEADLINE, String(metaNow(this.now) + DefaultAbortScaleDownDelaySeconds * 1000));
+          this.c.enqueue();
+        }
+        return false;
+      }
+    }
+    return this.scaleReplicaSetAndRecordEvent(this.newRS, newReplicasCount);
+  }
+
+  /**
+   * rollout/replicaset.go shouldDelayScaleDownOnAbort: aborted, a stable RS exists, traffic-routed,
+   * and abortScaleDownDelaySeconds is not 0 (rehearse uses its default, 30 s; dynamicStableScale is
+   * not simulated).
+   */
+  private shouldDelayScaleDownOnAbort(): boolean {
+    return this.pause.isAborted() && this.stableRS !== undefined && this.ro.trafficRouted;
   }
 
   // rollout/replicaset.go reconcileOtherReplicaSets → canary.go scaleDownOldReplicaSetsForCanary
