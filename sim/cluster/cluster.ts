@@ -65,9 +65,21 @@ export class Cluster {
     return rs;
   }
 
-  /** Sets spec.replicas and lets the ReplicaSet controller create or delete pods at once. */
+  /**
+   * Sets spec.replicas. The ReplicaSet controller reacts right after (same virtual instant, once
+   * the current reconcile has finished), creating or deleting pods — so, as on a real cluster, the
+   * Rollouts controller never sees its own scale reflected in status within the reconcile that made
+   * it (upstream discards the updated object: rollout/canary.go reconcileCanaryStableReplicaSet).
+   */
   scale(rs: ReplicaSet, replicas: number): void {
     rs.specReplicas = replicas;
+    this.options.kernel.schedule(this.options.kernel.nowMs, Priority.world, `replicaset ${rs.name} sync`, () => this.syncPods(rs));
+  }
+
+  /** The ReplicaSet controller's sync: pods up or down to spec.replicas. */
+  private syncPods(rs: ReplicaSet): void {
+    const replicas = rs.specReplicas;
+    if (rs.pods.length === replicas) return;
     const now = this.options.kernel.nowMs;
     if (rs.pods.length < replicas) {
       const startup = this.options.startupFor(rs.template);
@@ -80,7 +92,7 @@ export class Cluster {
           this.options.kernel.after(startupMs, Priority.world, `pod ${pod.name} ready`, () => this.markReady(rs, pod));
         }
       }
-    } else if (rs.pods.length > replicas) {
+    } else {
       for (const pod of podsToDelete(rs.pods, rs.pods.length - replicas)) {
         rs.pods.splice(rs.pods.indexOf(pod), 1);
         this.options.trace.record('pod', { pod: pod.name, replicaSet: rs.name, phase: 'Deleted' });

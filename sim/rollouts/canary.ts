@@ -65,14 +65,6 @@ export class CanaryReconcile {
   private newRS: ReplicaSet | undefined;
   private stableRS: ReplicaSet | undefined;
   private otherRSs: ReplicaSet[] = [];
-  /**
-   * The ReplicaSets as this reconcile read them (`newRolloutContext` lists them once). Upstream's
-   * scale calls discard the updated object (`scaled, _, err := c.scaleReplicaSetAndRecordEvent`),
-   * so step completion after a scale judges the PRE-scale counts: a setWeight step never completes
-   * in the reconcile that scaled (rollout/canary.go reconcileCanaryStableReplicaSet,
-   * rollout/replicaset.go reconcileNewReplicaSet; digest §0).
-   */
-  private readCounts = new Map<ReplicaSet, ReplicaSetCounts>();
   private pause: PauseContext;
   private currentStepAR: AnalysisRun | undefined;
   private currentBackgroundAR: AnalysisRun | undefined;
@@ -109,7 +101,6 @@ export class CanaryReconcile {
   run(): void {
     const cluster = this.c.options.cluster;
     this.allRSs = [...cluster.replicaSets];
-    for (const rs of this.allRSs) this.readCounts.set(rs, counts(rs));
     const hash = this.ro.podTemplateHash;
     this.newRS = this.allRSs.find((rs) => rs.podTemplateHash === hash);
     this.stableRS = this.findStableRS();
@@ -345,7 +336,7 @@ export class CanaryReconcile {
   }
 
   private rsCounts(rs: ReplicaSet | undefined): ReplicaSetCounts | undefined {
-    return rs ? (this.readCounts.get(rs) ?? counts(rs)) : undefined;
+    return rs ? counts(rs) : undefined;
   }
 
   private reconcileCanaryStableReplicaSet(): boolean {

@@ -47,6 +47,8 @@ describe('ReplicaSet status counts', () => {
     const { kernel, cluster: c } = cluster(5_000);
     const rs = c.createReplicaSet('web-abc', 'abc', template, 10);
     c.scale(rs, 3);
+    expect([rs.specReplicas, rs.statusReplicas]).toEqual([3, 0]); // the ReplicaSet controller has not acted yet
+    kernel.run(0);
     expect([rs.statusReplicas, rs.readyReplicas, rs.availableReplicas]).toEqual([3, 0, 0]);
     kernel.run(5_000);
     expect([rs.statusReplicas, rs.readyReplicas, rs.availableReplicas]).toEqual([3, 3, 0]);
@@ -56,11 +58,13 @@ describe('ReplicaSet status counts', () => {
     expect(rs.availableReplicas).toBe(3);
   });
 
-  it('scale-down removes pods at once; a pod deleted before it was ready never becomes ready', () => {
+  it('scale-down removes pods in the same instant; a pod deleted before it was ready never becomes ready', () => {
     const { kernel, cluster: c } = cluster(5_000);
     const rs = c.createReplicaSet('web-abc', 'abc', template, 0);
     c.scale(rs, 2);
+    kernel.run(1_000);
     c.scale(rs, 1);
+    kernel.run(1_000);
     expect(rs.statusReplicas).toBe(1);
     kernel.run(10_000);
     expect([rs.statusReplicas, rs.readyReplicas]).toEqual([1, 1]);
@@ -72,7 +76,7 @@ describe('ReplicaSet status counts', () => {
     const b = c.createReplicaSet('web-b', 'b', template, 0);
     c.scale(a, 2);
     c.scale(b, 1);
-    kernel.run(0);
+    kernel.run(1);
     const svc = new SimService('web', { app: 'web' });
     c.addService(svc);
     expect(c.endpointsOf(svc).map((e) => [e.rs.name, e.ready])).toEqual([['web-a', 2], ['web-b', 1]]);

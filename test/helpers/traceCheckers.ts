@@ -222,14 +222,15 @@ export function checkRouterWeightFollowsSteps(trace: readonly TraceEntry[], step
  * `completedCurrentCanaryStep` against the ReplicaSets as the reconcile listed them (the scale
  * calls discard the updated object), and a scaled RS is by definition not at its desired count
  * in that listing (rollout/canary.go rolloutCanary, reconcileCanaryReplicaSets; digest §0).
- * Reconciles are delimited by their status writes (one PATCH per reconcile; a scaling reconcile
- * always changes the replica counts it reports).
+ * Reconciles are delimited by their status writes (one PATCH per reconcile) and by pod changes:
+ * the ReplicaSet controller creates or deletes pods for a scale right after the reconcile that
+ * made it and before the next one, so a 'pod' entry always separates the two.
  */
 export function checkNoStepCompletionWhenScaling(trace: readonly TraceEntry[]): string[] {
   const out: string[] = [];
   let scaled: TraceEntry | undefined;
   for (const e of trace) {
-    if (e.type === 'status') scaled = undefined;
+    if (e.type === 'status' || e.type === 'pod') scaled = undefined;
     else if (e.type === 'event' && e.reason === 'ScalingReplicaSet') scaled = e;
     else if (e.type === 'event' && e.reason === 'RolloutStepCompleted' && scaled && /\(setWeight: \d+\)$/.test(String(e.message))) {
       out.push(`t=${e.t}: "${String(e.message)}" in the reconcile that did "${String(scaled.message)}"`);
