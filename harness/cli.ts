@@ -4,12 +4,14 @@
 import yargs from 'yargs';
 import { InputError, formatDiagnostic } from '../sim/diagnostics.js';
 import { STDIN_ARG, type CliIo, type RehearseCommand } from './commands/common.js';
+import { promqlCommandModule } from './commands/promql.js';
 import { runCommandModule } from './commands/run.js';
+import { serveCommandModule } from './commands/serve.js';
 
 export type { CliIo } from './commands/common.js';
 
 /** Every subcommand; add new ones here. */
-const COMMANDS: readonly RehearseCommand[] = [runCommandModule];
+const COMMANDS: readonly RehearseCommand[] = [runCommandModule, promqlCommandModule, serveCommandModule];
 
 export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   let code = 0;

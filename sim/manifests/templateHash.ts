@@ -63,9 +63,19 @@ function encodeSafe10(hash: bigint): string {
  * upstream's `status.collisionCount` (mixed in only when set, so it can resolve a name clash).
  */
 export function podTemplateHash(templateRaw: unknown, collisionCount?: number): string {
+  // Templates are immutable once loaded; a sweep hashes the same objects thousands of times.
+  const cacheable = collisionCount === undefined && typeof templateRaw === 'object' && templateRaw !== null;
+  if (cacheable) {
+    const hit = hashCache.get(templateRaw);
+    if (hit !== undefined) return hit;
+  }
   const suffix = collisionCount === undefined ? '' : `#${collisionCount}`;
-  return encodeSafe10(fnv1a64(`pod-template:${canonicalJson(templateRaw)}${suffix}`));
+  const hash = encodeSafe10(fnv1a64(`pod-template:${canonicalJson(templateRaw)}${suffix}`));
+  if (cacheable) hashCache.set(templateRaw, hash);
+  return hash;
 }
+
+const hashCache = new WeakMap<object, string>();
 
 /** The steps hash for `status.currentStepHash` (upstream `ComputeStepHash`): 10 characters of the safe alphabet. */
 export function computeStepHash(rawSteps: unknown): string {

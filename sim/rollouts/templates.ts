@@ -5,8 +5,28 @@ import type { PodTemplateSpec } from '../manifests/types.js';
 
 type RawTemplate = { metadata?: { annotations?: Record<string, string> }; spec?: { containers?: { name?: string; image?: string }[] } };
 
-/** The template with one container's image replaced (the first container unless named). */
+const changedCache = new WeakMap<PodTemplateSpec, Map<string, PodTemplateSpec>>();
+
+/**
+ * The template with one container's image replaced (the first container unless named). The same
+ * edit of the same template returns the same object, so its hash is computed once per sweep.
+ */
 export function changedTemplate(template: PodTemplateSpec, image: string, containerName?: string): PodTemplateSpec {
+  let byEdit = changedCache.get(template);
+  if (!byEdit) {
+    byEdit = new Map();
+    changedCache.set(template, byEdit);
+  }
+  const key = `${containerName ?? ''}\u0000${image}`;
+  let changed = byEdit.get(key);
+  if (!changed) {
+    changed = withImage(template, image, containerName);
+    byEdit.set(key, changed);
+  }
+  return changed;
+}
+
+function withImage(template: PodTemplateSpec, image: string, containerName?: string): PodTemplateSpec {
   const index = containerName === undefined ? 0 : template.containers.findIndex((c) => c.name === containerName);
   if (index < 0) {
     throw new Error(

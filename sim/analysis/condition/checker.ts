@@ -87,6 +87,17 @@ class Checker {
     return r;
   }
 
+  /**
+   * The type of a collection operand. v1.17.8 types an array literal whose items share a kind as
+   * `[]interface {}` whose element nature is that kind (checker.go `arrayNode`, nature.go
+   * `MakeArrayOf`/`Elem`), so `#` in a predicate over it and `[i]` on it are typed.
+   */
+  private collection(node: Node): GoType {
+    const [t, info] = this.visitInfo(node);
+    if (this.version === '1.17' && t.k === 'slice' && info.elem !== undefined) return { k: 'slice', elem: info.elem };
+    return t;
+  }
+
   private dispatch(node: Node): [GoType, Info] {
     switch (node.t) {
       case 'nil':
@@ -284,7 +295,7 @@ class Checker {
   }
 
   private member(node: Node & { t: 'member' }): GoType {
-    const base = this.visit(node.node);
+    const base = this.collection(node.node);
     const prop = this.visit(node.prop);
     if (node.prop.t === 'string' && base.k === 'nil') {
       this.err(node, `type ${this.version === '1.17' ? 'nil' : this.n(base)} has no field ${node.prop.v}`);
@@ -394,7 +405,7 @@ class Checker {
       case 'findLastIndex': {
         const [collNode, closureNode] = args;
         if (collNode === undefined || closureNode === undefined) return this.err(node, `invalid number of arguments for ${name}`);
-        const coll = this.visit(collNode);
+        const coll = this.collection(collNode);
         if (!isArray(coll) && !isAny(coll)) this.err(collNode, `builtin ${name} takes only array (got ${this.n(coll)})`);
         const closure = this.withScope(coll, name === 'map', closureNode);
         if (closure.k !== 'closure') return this.err(closureNode, 'predicate should has one input and one output param');
@@ -407,6 +418,18 @@ class Checker {
         if (name === 'count' || name === 'findIndex' || name === 'findLastIndex') return T_INT;
         if (name === 'find' || name === 'findLast') return elem;
         return T_BOOL;
+      }
+      case 'sum': {
+        if (this.version !== '1.17') break;
+        // v1.17.8 checker.go builtinNode "sum": a predicate builtin (parser.go `predicates`) over
+        // one collection; the type is the element's. The optional predicate form is not modelled.
+        const [collNode] = args;
+        if (collNode === undefined) return this.err(node, 'expected at least 2 arguments');
+        if (args.length > 1) this.err(args[1]!, 'rehearse: sum with a predicate is not supported');
+        const coll = this.collection(collNode);
+        if (coll.k === 'slice') return coll.elem;
+        if (isAny(coll)) return T_ANY;
+        return this.err(collNode, `builtin sum takes only array (got ${this.n(coll)})`);
       }
       case 'string':
         return this.checkArguments(name, [T_ANY], T_STRING, args, node);

@@ -201,10 +201,15 @@ export class Compiler {
       // value is the result as-is, so `true && x` yields an interface{} x unchanged.
       case '&&':
       case 'and':
-        return (f) => (asBool(l(f)) ? r(f) : false);
       case '||':
-      case 'or':
+      case 'or': {
+        // optimizer/fold.go folds `x and false` to false and `x or true` to true (both versions):
+        // x is then never evaluated, so its runtime errors vanish.
+        const folded = foldedBool(node);
+        if (folded !== undefined) return () => folded;
+        if (node.op === '&&' || node.op === 'and') return (f) => (asBool(l(f)) ? r(f) : false);
         return (f) => (asBool(l(f)) ? true : r(f));
+      }
       case '<':
       case '>':
       case '<=':
@@ -225,22 +230,59 @@ export class Compiler {
       case '**':
       case '^':
         return (f) => goPow(toFloat(l(f), 'float'), toFloat(r(f), 'float'));
-      case 'in':
+      case 'in': {
+        // optimizer/in_array.go (both versions): `x in ['a', 'b']` becomes a lookup in a
+        // map[string]struct{} (vm/runtime In: reflect MapIndex), so nil looks up "" and any other
+        // non-string is an error.
+        const items = node.right.t === 'array' ? node.right.items : [];
+        if (items.length > 0 && items.every((i) => i.t === 'string')) {
+          const set = new Set(items.map((i) => (i as Node & { t: 'string' }).v));
+          return (f) => {
+            const x = l(f);
+            if (x === null) return set.has('');
+            if (typeof x === 'string') return set.has(x);
+            throw new EvalError(`reflect.Value.MapIndex: value of type ${typeNameOf(x)} is not assignable to type string`);
+          };
+        }
         return (f) => inOp(l(f), r(f), v);
+      }
+      // v1.17.8 vm.go OpMatches/OpMatchesConst/OpContains/OpStartsWith/OpEndsWith: a nil operand
+      // gives false (both operands are evaluated first); v1.15.5 asserts string and fails.
       case 'matches': {
         const re = this.regexps.get(node);
-        if (re !== undefined) return (f) => re.matcher(asString(l(f))).find();
+        if (re !== undefined) {
+          if (v === '1.17') {
+            return (f) => {
+              const a = l(f);
+              return a === null ? false : re.matcher(asString(a)).find();
+            };
+          }
+          return (f) => re.matcher(asString(l(f))).find();
+        }
         return (f) => {
-          const s = asString(l(f));
-          return runtimeRegexp(asString(r(f))).matcher(s).find();
+          const a = l(f);
+          const b = r(f);
+          if (v === '1.17' && (a === null || b === null)) return false;
+          const s = asString(a);
+          return runtimeRegexp(asString(b)).matcher(s).find();
         };
       }
       case 'contains':
-        return (f) => asString(l(f)).includes(asString(r(f)));
       case 'startsWith':
-        return (f) => asString(l(f)).startsWith(asString(r(f)));
-      case 'endsWith':
-        return (f) => asString(l(f)).endsWith(asString(r(f)));
+      case 'endsWith': {
+        const test =
+          node.op === 'contains'
+            ? (a: string, b: string): boolean => a.includes(b)
+            : node.op === 'startsWith'
+              ? (a: string, b: string): boolean => a.startsWith(b)
+              : (a: string, b: string): boolean => a.endsWith(b);
+        return (f) => {
+          const a = l(f);
+          const b = r(f);
+          if (v === '1.17' && (a === null || b === null)) return false;
+          return test(asString(a), asString(b));
+        };
+      }
       case '..':
         return (f) => makeRange(l(f), r(f));
       case '??':
@@ -397,17 +439,38 @@ export class Compiler {
           const consider = (x: Value): void => {
             if (best === null || compare(better, best, x)) best = x;
           };
+          // v1.17.8 builtin/lib.go minMax: arrays are walked recursively; inside them anything
+          // but a number is an error.
+          const walk = (x: Value): void => {
+            const n = sliceLen(x as GoSlice);
+            for (let i = 0; i < n; i++) {
+              const e = sliceAt(x as GoSlice, i);
+              if (e instanceof GoSlice || Array.isArray(e)) walk(e);
+              else if (typeof e === 'number' || typeof e === 'bigint') consider(e);
+              else throw new EvalError(`invalid argument for ${name} (type ${e === null ? '<nil>' : typeNameOf(e)})`);
+            }
+          };
           for (const g of args) {
             const x = g(f);
-            if (v === '1.17' && (x instanceof GoSlice || Array.isArray(x))) {
-              const n = sliceLen(x);
-              for (let i = 0; i < n; i++) consider(sliceAt(x as GoSlice, i));
-            } else consider(x);
+            if (v === '1.17' && (x instanceof GoSlice || Array.isArray(x))) walk(x);
+            else consider(x);
           }
           return best;
         };
       }
       case 'sum':
+        // v1.17.8 compiler.go "sum": acc := 0 (int); for each element, acc = element + acc.
+        if (v === '1.17') {
+          return (f) => {
+            const c = a0(f);
+            if (!(c instanceof GoSlice || Array.isArray(c))) throw new EvalError(`cannot use ${typeNameOf(c)} as array`);
+            let acc: Value = 0n;
+            const n = sliceLen(c);
+            for (let i = 0; i < n; i++) acc = add(sliceAt(c as GoSlice, i), acc);
+            return acc;
+          };
+        }
+        return (f) => aggregate(name, args.map((g) => g(f)), v);
       case 'mean':
       case 'median':
         return (f) => aggregate(name, args.map((g) => g(f)), v);
@@ -536,6 +599,37 @@ function goTypeBuiltin(x: Value): string {
   }
 }
 
+/** The constant a bool sub-expression folds to in optimizer/fold.go (literals, not, and, or). */
+function foldedBool(node: Node): boolean | undefined {
+  switch (node.t) {
+    case 'bool':
+      return node.v;
+    case 'unary': {
+      if (node.op !== '!' && node.op !== 'not') return undefined;
+      const x = foldedBool(node.node);
+      return x === undefined ? undefined : !x;
+    }
+    case 'binary': {
+      const and = node.op === '&&' || node.op === 'and';
+      if (!and && node.op !== '||' && node.op !== 'or') return undefined;
+      const a = foldedBool(node.left);
+      const b = foldedBool(node.right);
+      if (and) {
+        if (a === false || b === false) return false;
+        if (a === true) return b;
+        if (b === true) return a;
+        return undefined;
+      }
+      if (a === true || b === true) return true;
+      if (a === false) return b;
+      if (b === false) return a;
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** sum / mean / median (v1.15.5 builtin.go; v1.17 also accepts several arguments and nested arrays). */
 function aggregate(name: string, args: Value[], version: ExprVersion): Value {
   const nums: Value[] = [];
@@ -572,7 +666,8 @@ function aggregate(name: string, args: Value[], version: ExprVersion): Value {
   if (nums.length === 0) return 0;
   const fs = nums.map((x) => Number(x));
   if (name === 'mean') return fs.reduce((s, x) => s + x, 0) / fs.length;
-  fs.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // sort.Float64s: ascending with NaNs first.
+  fs.sort((a, b) => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : -1) : Number.isNaN(b) ? 1 : a < b ? -1 : a > b ? 1 : 0));
   const m = fs.length >> 1;
   return fs.length % 2 === 0 ? ((fs[m - 1] ?? 0) + (fs[m] ?? 0)) / 2 : (fs[m] ?? 0);
 }

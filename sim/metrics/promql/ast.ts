@@ -54,6 +54,8 @@ export interface VectorSelector {
   offsetMs: number;
   /** Whether an `offset` modifier was written (to reject a second one). */
   hasOffset: boolean;
+  /** The `@` modifier, if any (engine.go resolves `start()`/`end()` to the query range). */
+  at: AtModifier | undefined;
   /** Index among the query's selectors (for per-query caches and "matched no series" reports). */
   readonly selectorIndex: number;
   /** Query text of the selector, for reports. */
@@ -65,6 +67,21 @@ export interface MatrixSelector {
   readonly kind: 'matrixSelector';
   readonly selector: VectorSelector;
   readonly rangeMs: number;
+  pos: PosRange;
+}
+
+/** `@ <unix seconds>` (kept in ms, `timestamp.FromFloatSeconds`), `@ start()` or `@ end()`. */
+export type AtModifier = { readonly kind: 'time'; readonly ms: number } | { readonly kind: 'start' } | { readonly kind: 'end' };
+
+/** `expr[range:step]` (parser.SubqueryExpr); `stepMs` 0 = the default subquery step. */
+export interface Subquery {
+  readonly kind: 'subquery';
+  readonly expr: Expr;
+  readonly rangeMs: number;
+  readonly stepMs: number;
+  offsetMs: number;
+  hasOffset: boolean;
+  at: AtModifier | undefined;
   pos: PosRange;
 }
 
@@ -164,7 +181,8 @@ export type Expr =
   | Aggregate
   | Binary
   | Unary
-  | Paren;
+  | Paren
+  | Subquery;
 
 /** `Expr.Type()` in Prometheus' ast.go. */
 export function typeOf(e: Expr): ValueType {
@@ -176,6 +194,7 @@ export function typeOf(e: Expr): ValueType {
     case 'vectorSelector':
       return 'vector';
     case 'matrixSelector':
+    case 'subquery':
       return 'matrix';
     case 'call':
       return e.func.returnType;

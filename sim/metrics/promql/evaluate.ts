@@ -5,6 +5,7 @@
 // Float results are bit-identical to Go's as long as Go's operation order is kept, which the
 // code below does deliberately (see the comments citing the Go functions).
 
+import { RE2JS } from 're2js';
 import { almostEqual } from './almost.js';
 import {
   Labels,
@@ -16,6 +17,8 @@ import {
 import {
   isComparison,
   type Aggregate,
+  type AtModifier,
+  type Subquery,
   type Binary,
   type BinaryOp,
   type Call,
@@ -25,6 +28,7 @@ import {
   type VectorSelector,
 } from './ast.js';
 import { executionError } from './errors.js';
+import { formatPromScalar, formatPromValue } from './format.js';
 
 export interface Sample {
   readonly labels: Labels;
@@ -65,7 +69,15 @@ export interface EvalContext {
   /** Selectors that matched no series at all. */
   readonly unmatched: Set<VectorSelector>;
   readonly infos: string[];
+  /** The query's range (ms) for `@ start()` / `@ end()`; both equal `t` for instant queries. */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Step of a subquery written without one (Prometheus: the global evaluation_interval, default 1m). */
+  readonly subqueryStepMs: number;
 }
+
+/** Default step of subqueries without one: Prometheus' default `global.evaluation_interval` (1m). */
+export const DEFAULT_SUBQUERY_STEP_MS = 60_000;
 
 const scratch = new SampleBuffer(256);
 
@@ -75,8 +87,22 @@ export function newContext(
   lookbackMs: number,
   version: 2 | 3,
   cache: QueryCache,
+  range?: { readonly startMs: number; readonly endMs: number },
+  subqueryStepMs: number = DEFAULT_SUBQUERY_STEP_MS,
 ): EvalContext {
-  return { store, t, lookbackMs, version, cache, buf: scratch, unmatched: new Set(), infos: [] };
+  return {
+    store,
+    t,
+    lookbackMs,
+    version,
+    cache,
+    buf: scratch,
+    unmatched: new Set(),
+    infos: [],
+    startMs: range?.startMs ?? t,
+    endMs: range?.endMs ?? t,
+    subqueryStepMs,
+  };
 }
 
 export function evaluate(e: Expr, ctx: EvalContext): Value {
@@ -96,8 +122,10 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
       if (e.op === '+') return v;
       if (v.type === 'scalar') return { type: 'scalar', value: -v.value };
       if (v.type === 'vector') {
-        // engine.go (UnaryExpr): negate and drop the metric name.
-        return { type: 'vector', samples: v.samples.map((s) => ({ labels: dropName(s.labels), value: -s.value })) };
+        // engine.go (UnaryExpr): negate and drop the metric name; series that become equal are an
+        // error ("vector cannot contain metrics with the same labelset": 2.42 ContainsSameLabelset,
+        // 3.x mergeSeriesWithSameLabelset at one instant). Found by test/differential/promql.
+        return { type: 'vector', samples: checkUnique(v.samples.map((s) => ({ labels: dropName(s.labels), value: -s.value }))) };
       }
       throw executionError(`unexpected operand of unary minus: ${v.type}`);
     }
@@ -107,7 +135,51 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
       return { type: 'vector', samples: checkUnique(evalAggregate(e, ctx)) };
     case 'binary':
       return evalBinary(e, ctx);
+    case 'subquery':
+      return { type: 'matrix', series: evalSubquery(e, ctx) };
   }
+}
+
+/**
+ * The time a selector or subquery reads at: the `@` time if any (engine.go: setOffsetForAtModifier
+ * turns `@` into an offset from the evaluation time; `start()`/`end()` are the query's range,
+ * PreprocessExpr), minus its offset.
+ */
+function refTime(at: AtModifier | undefined, offsetMs: number, ctx: EvalContext): number {
+  const base = at === undefined ? ctx.t : at.kind === 'time' ? at.ms : at.kind === 'start' ? ctx.startMs : ctx.endMs;
+  return base - offsetMs;
+}
+
+/**
+ * A subquery `expr[range:step]` at the evaluation time: the inner expression evaluated at every
+ * multiple of the step in the window (engine.go v2.42 `eval` case SubqueryExpr: first aligned time
+ * >= ref - range, i.e. a closed window; v3.x `runSubquery`: > ref - range, left-open), Go's
+ * truncating integer division kept for the alignment. Evaluating at each outer step separately
+ * gives the same points as Prometheus' single evaluation over a range query, since the inner
+ * steps are on the same absolute grid.
+ */
+function evalSubquery(sq: Subquery, ctx: EvalContext): MatrixSeries[] {
+  const ref = refTime(sq.at, sq.offsetMs, ctx);
+  const interval = sq.stepMs > 0 ? sq.stepMs : ctx.subqueryStepMs;
+  const lo = ref - sq.rangeMs;
+  let start = interval * Math.trunc(lo / interval);
+  if (ctx.version === 2 ? start < lo : start <= lo) start += interval;
+  const byKey = new Map<string, { labels: Labels; t: number[]; v: number[] }>();
+  for (let ts = start; ts <= ref; ts += interval) {
+    const v = evaluate(sq.expr, { ...ctx, t: ts });
+    if (v.type !== 'vector') throw executionError(`subquery is only allowed on instant vector, got ${v.type} instead`);
+    for (const s of v.samples) {
+      const k = s.labels.key;
+      let ser = byKey.get(k);
+      if (ser === undefined) {
+        ser = { labels: s.labels, t: [], v: [] };
+        byKey.set(k, ser);
+      }
+      ser.t.push(ts);
+      ser.v.push(s.value);
+    }
+  }
+  return [...byKey.values()];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,14 +214,17 @@ function selectSeries(vs: VectorSelector, ctx: EvalContext): SeriesHandle[] {
  * engine.go `vectorSelectorSingle`: the newest sample at or before `t - offset`, if not stale and
  * within the lookback window (closed `[ref-δ, ref]` in 2.42, left-open `(ref-δ, ref]` in 3.x).
  */
-function evalVectorSelector(vs: VectorSelector, ctx: EvalContext): Sample[] {
+function evalVectorSelector(vs: VectorSelector, ctx: EvalContext, sampleTimes?: number[]): Sample[] {
   const handles = selectSeries(vs, ctx);
-  const ref = ctx.t - vs.offsetMs;
+  const ref = refTime(vs.at, vs.offsetMs, ctx);
   const out: Sample[] = [];
   const buf = ctx.buf;
   const leftOpen = ctx.version === 3;
   for (const h of handles) {
-    if (h.latest(ref, ctx.lookbackMs, leftOpen, buf)) out.push({ labels: h.labels, value: buf.v[0] as number });
+    if (h.latest(ref, ctx.lookbackMs, leftOpen, buf)) {
+      out.push({ labels: h.labels, value: buf.v[0] as number });
+      if (sampleTimes !== undefined) sampleTimes.push(buf.t[0] as number);
+    }
   }
   return out;
 }
@@ -158,7 +233,7 @@ function evalVectorSelector(vs: VectorSelector, ctx: EvalContext): Sample[] {
 function evalMatrixSelector(ms: MatrixSelector, ctx: EvalContext): MatrixSeries[] {
   const vs = ms.selector;
   const handles = selectSeries(vs, ctx);
-  const ref = ctx.t - vs.offsetMs;
+  const ref = refTime(vs.at, vs.offsetMs, ctx);
   const out: MatrixSeries[] = [];
   const buf = ctx.buf;
   for (const h of handles) {
@@ -179,7 +254,164 @@ function durationSeconds(ms: number): number {
   return sec + nsec / 1e9;
 }
 
-type RangeFn = (buf: SampleBuffer, rangeStart: number, rangeEnd: number, rangeMs: number, version: 2 | 3) => number | undefined;
+/** A function over one series' window; `param` is quantile_over_time's q. Undefined = no output. */
+type RangeFn = (
+  buf: SampleBuffer,
+  rangeStart: number,
+  rangeEnd: number,
+  rangeMs: number,
+  version: 2 | 3,
+  param: number,
+) => number | undefined;
+
+/** v2.42 functions.go `kahanSumInc` (Kahan-Neumaier step, no overflow case). */
+function kahanInc2(inc: number, sum: number, c: number): [number, number] {
+  const t = sum + inc;
+  if (Math.abs(sum) >= Math.abs(inc)) c += sum - t + inc;
+  else c += inc - t + sum;
+  return [t, c];
+}
+
+/** The Kahan step of the version: 2.42 `kahanSumInc`, 3.x `util/kahansum.Inc`. */
+function kahanFor(version: 2 | 3): (inc: number, sum: number, c: number) => [number, number] {
+  return version === 2 ? kahanInc2 : kahanInc;
+}
+
+/** functions.go `funcSumOverTime`: compensated sum (the compensation dropped when the sum is infinite). */
+function sumOverTime(buf: SampleBuffer, version: 2 | 3): number {
+  const inc = kahanFor(version);
+  let sum = 0;
+  let c = 0;
+  for (let i = 0; i < buf.n; i++) [sum, c] = inc(buf.v[i] as number, sum, c);
+  return isInf(sum) ? sum : sum + c;
+}
+
+/**
+ * functions.go `funcAvgOverTime`. 2.42: compensated incremental mean that keeps an infinite mean;
+ * 3.x: compensated sum divided at the end, switching to an incremental mean on overflow.
+ */
+function avgOverTime(buf: SampleBuffer, version: 2 | 3): number {
+  const n = buf.n;
+  const vs = buf.v;
+  if (version === 2) {
+    let mean = 0;
+    let count = 0;
+    let c = 0;
+    for (let i = 0; i < n; i++) {
+      const v = vs[i] as number;
+      count++;
+      if (isInf(mean)) {
+        if (isInf(v) && mean > 0 === v > 0) continue;
+        if (!isInf(v) && !Number.isNaN(v)) continue;
+      }
+      [mean, c] = kahanInc2(v / count - mean / count, mean, c);
+    }
+    return isInf(mean) ? mean : mean + c;
+  }
+  let sum = vs[0] as number;
+  let count = 1;
+  let mean = 0;
+  let kahanC = 0;
+  let incrementalMean = false;
+  for (let i = 1; i < n; i++) {
+    const f = vs[i] as number;
+    count = i + 1;
+    if (!incrementalMean) {
+      const [newSum, newC] = kahanInc(f, sum, kahanC);
+      if (!isInf(newSum)) {
+        sum = newSum;
+        kahanC = newC;
+        continue;
+      }
+      incrementalMean = true;
+      mean = sum / (count - 1);
+      kahanC /= count - 1;
+    }
+    const q = (count - 1) / count;
+    [mean, kahanC] = kahanInc(f / count, q * mean, q * kahanC);
+  }
+  if (incrementalMean) return mean + kahanC;
+  return sum / count + kahanC / count;
+}
+
+/** functions.go `funcStdvarOverTime` / `varianceOverTime`: Welford with compensated mean and sum of squares. */
+function varianceOverTime(buf: SampleBuffer, version: 2 | 3): number {
+  const inc = kahanFor(version);
+  let count = 0;
+  let mean = 0;
+  let cMean = 0;
+  let aux = 0;
+  let cAux = 0;
+  for (let i = 0; i < buf.n; i++) {
+    const v = buf.v[i] as number;
+    count++;
+    const delta = v - (mean + cMean);
+    [mean, cMean] = inc(delta / count, mean, cMean);
+    [aux, cAux] = inc(delta * (v - (mean + cMean)), aux, cAux);
+  }
+  return (aux + cAux) / count;
+}
+
+/** functions.go `linearRegression` (Kahan-compensated sums, x in seconds from `interceptTime`). */
+function linearRegression(buf: SampleBuffer, interceptTime: number, version: 2 | 3): [number, number] {
+  const inc = kahanFor(version);
+  let n = 0;
+  let sumX = 0;
+  let cX = 0;
+  let sumY = 0;
+  let cY = 0;
+  let sumXY = 0;
+  let cXY = 0;
+  let sumX2 = 0;
+  let cX2 = 0;
+  const initY = buf.v[0] as number;
+  let constY = true;
+  for (let i = 0; i < buf.n; i++) {
+    const v = buf.v[i] as number;
+    if (constY && i > 0 && v !== initY) constY = false;
+    n += 1;
+    const x = ((buf.t[i] as number) - interceptTime) / 1e3;
+    [sumX, cX] = inc(x, sumX, cX);
+    [sumY, cY] = inc(v, sumY, cY);
+    [sumXY, cXY] = inc(x * v, sumXY, cXY);
+    [sumX2, cX2] = inc(x * x, sumX2, cX2);
+  }
+  if (constY) {
+    if (isInf(initY)) return [Number.NaN, Number.NaN];
+    return [0, initY];
+  }
+  sumX += cX;
+  sumY += cY;
+  sumXY += cXY;
+  sumX2 += cX2;
+  const covXY = sumXY - (sumX * sumY) / n;
+  const varX = sumX2 - (sumX * sumX) / n;
+  const slope = covXY / varX;
+  const intercept = sumY / n - (slope * sumX) / n;
+  return [slope, intercept];
+}
+
+/** Ascending with NaN first: the order `sort.Sort(vectorByValueHeap)` gives values (quantile.go `quantile`). */
+function compareValuesNaNFirst(a: number, b: number): number {
+  const an = Number.isNaN(a);
+  const bn = Number.isNaN(b);
+  if (an || bn) return an && bn ? 0 : an ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** quantile.go `quantile` (used by `quantile` and `quantile_over_time`); sorts `values` in place. */
+export function goQuantile(q: number, values: number[]): number {
+  if (values.length === 0 || Number.isNaN(q)) return Number.NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  values.sort(compareValuesNaNFirst);
+  const n = values.length;
+  const rank = q * (n - 1);
+  const lowerIndex = Math.max(0, Math.floor(rank));
+  const upperIndex = Math.min(n - 1, lowerIndex + 1);
+  const weight = rank - Math.floor(rank);
+  return (values[lowerIndex] as number) * (1 - weight) + (values[upperIndex] as number) * weight;
+}
 
 /**
  * functions.go `extrapolatedRate` (rate, increase, delta). 2.42 clamps the extrapolation to the
@@ -278,6 +510,36 @@ const RANGE_FUNCTIONS: Readonly<Record<string, RangeFn>> = {
     }
     return m;
   },
+  sum_over_time: (buf, _s, _e, _r, version) => sumOverTime(buf, version),
+  avg_over_time: (buf, _s, _e, _r, version) => avgOverTime(buf, version),
+  stdvar_over_time: (buf, _s, _e, _r, version) => varianceOverTime(buf, version),
+  stddev_over_time: (buf, _s, _e, _r, version) => Math.sqrt(varianceOverTime(buf, version)),
+  quantile_over_time: (buf, _s, _e, _r, _v, q) => goQuantile(q, Array.from(buf.v.subarray(0, buf.n))),
+  present_over_time: () => 1,
+  // functions.go funcChanges: NaN to NaN is no change.
+  changes: (buf) => {
+    let changes = 0;
+    let prev = buf.v[0] as number;
+    for (let i = 1; i < buf.n; i++) {
+      const cur = buf.v[i] as number;
+      if (cur !== prev && !(Number.isNaN(cur) && Number.isNaN(prev))) changes++;
+      prev = cur;
+    }
+    return changes;
+  },
+  // functions.go funcResets: any decrease.
+  resets: (buf) => {
+    let resets = 0;
+    let prev = buf.v[0] as number;
+    for (let i = 1; i < buf.n; i++) {
+      const cur = buf.v[i] as number;
+      if (cur < prev) resets++;
+      prev = cur;
+    }
+    return resets;
+  },
+  // functions.go funcDeriv: least-squares slope, x relative to the first sample; needs 2 samples.
+  deriv: (buf, _s, _e, _r, version) => (buf.n < 2 ? undefined : linearRegression(buf, buf.t[0] as number, version)[0]),
 };
 
 type InstantFn = (args: Value[], call: Call, ctx: EvalContext) => Value;
@@ -383,25 +645,41 @@ function bucketQuantile(q: number, buckets: Bucket[], version: 2 | 3): { value: 
   return { value: bucketStart + (bucketEnd - bucketStart) * (rank / count), forcedMonotonic };
 }
 
+/**
+ * Go's math.Max (src/math/dim.go): +Inf if either argument is +Inf — even when the other is NaN —
+ * then NaN if either is NaN; Math.max gives NaN for (NaN, +Inf). Found by test/differential/promql
+ * (`clamp_min(+Inf sample, NaN)` is +Inf in Prometheus 2.42).
+ */
+function goMax(x: number, y: number): number {
+  if (x === Number.POSITIVE_INFINITY || y === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+  return Math.max(x, y);
+}
+
+/** Go's math.Min: -Inf wins over NaN, then NaN propagates (as goMax). */
+function goMin(x: number, y: number): number {
+  if (x === Number.NEGATIVE_INFINITY || y === Number.NEGATIVE_INFINITY) return Number.NEGATIVE_INFINITY;
+  return Math.min(x, y);
+}
+
 const INSTANT_FUNCTIONS: Readonly<Record<string, InstantFn>> = {
   abs: (args) => mapSamples(args, Math.abs),
   ceil: (args) => mapSamples(args, Math.ceil),
   floor: (args) => mapSamples(args, Math.floor),
   sqrt: (args) => mapSamples(args, Math.sqrt),
-  // Go math.Max/Min propagate NaN like Math.max/min.
+  // Go's math.Max/Min, not Math.max/min: an infinity wins over NaN (see goMax).
   clamp_min: (args) => {
     const min = scalarArg(args[1]);
-    return mapSamples(args, (v) => Math.max(min, v));
+    return mapSamples(args, (v) => goMax(min, v));
   },
   clamp_max: (args) => {
     const max = scalarArg(args[1]);
-    return mapSamples(args, (v) => Math.min(max, v));
+    return mapSamples(args, (v) => goMin(max, v));
   },
   clamp: (args) => {
     const min = scalarArg(args[1]);
     const max = scalarArg(args[2]);
     if (max < min) return { type: 'vector', samples: [] };
-    return mapSamples(args, (v) => Math.max(min, Math.min(max, v)));
+    return mapSamples(args, (v) => goMax(min, goMin(max, v)));
   },
   vector: (args) => ({ type: 'vector', samples: [{ labels: Labels.EMPTY, value: scalarArg(args[0]) }] }),
   scalar: (args) => {
@@ -413,23 +691,35 @@ const INSTANT_FUNCTIONS: Readonly<Record<string, InstantFn>> = {
   // plain selector argument, except the name and labels given more than once.
   absent: (args, call) => {
     if (vectorArg(args[0]).length > 0) return { type: 'vector', samples: [] };
-    const arg = call.args[0];
-    let labels = Labels.EMPTY;
-    if (arg !== undefined && arg.kind === 'vectorSelector') {
-      const rec: Record<string, string> = {};
-      const seen = new Set<string>();
-      const dup = new Set<string>();
-      for (const m of arg.matchers) {
-        if (m.name === METRIC_NAME) continue;
-        if (seen.has(m.name)) dup.add(m.name);
-        seen.add(m.name);
-        if (m.type === '=') rec[m.name] = m.value;
-      }
-      for (const d of dup) delete rec[d];
-      labels = Labels.from(rec);
-    }
-    return { type: 'vector', samples: [{ labels, value: 1 }] };
+    return { type: 'vector', samples: [{ labels: absentLabels(call.args[0]), value: 1 }] };
   },
+  exp: (args) => mapSamples(args, Math.exp),
+  ln: (args) => mapSamples(args, goLog),
+  log2: (args) => mapSamples(args, goLog2),
+  log10: (args) => mapSamples(args, goLog10),
+  // functions.go funcRound: floor(v * (1/to) + 0.5) / (1/to); ties round up.
+  round: (args) => {
+    const toNearest = args.length >= 2 ? scalarArg(args[1]) : 1;
+    const inv = 1.0 / toNearest;
+    return mapSamples(args, (v) => Math.floor(v * inv + 0.5) / inv);
+  },
+  // functions.go funcTimestamp: the sample's time when the argument is a vector selector
+  // (engine.go evaluates that case specially), else the evaluation time; the name is dropped.
+  timestamp: (_args, call, ctx) => {
+    const arg = unwrapParens(call.args[0] as Expr);
+    if (arg.kind === 'vectorSelector') {
+      const times: number[] = [];
+      const samples = evalVectorSelector(arg, ctx, times);
+      return { type: 'vector', samples: samples.map((s, i) => ({ labels: dropName(s.labels), value: (times[i] as number) / 1000 })) };
+    }
+    const v = evaluate(arg, ctx);
+    return { type: 'vector', samples: vectorArg(v).map((s) => ({ labels: dropName(s.labels), value: ctx.t / 1000 })) };
+  },
+  // functions.go funcSort / funcSortDesc: sort.Sort(sort.Reverse(heap)); NaN sorts last.
+  sort: (args) => ({ type: 'vector', samples: goSort(vectorArg(args[0]).slice(), (x, y) => Number.isNaN(y.value) || y.value > x.value) }),
+  sort_desc: (args) => ({ type: 'vector', samples: goSort(vectorArg(args[0]).slice(), (x, y) => Number.isNaN(y.value) || y.value < x.value) }),
+  label_replace: (args, call, ctx) => labelReplace(args, call, ctx),
+  label_join: (args, call, ctx) => labelJoin(args, call, ctx),
   histogram_quantile: (args, _call, ctx) => {
     const q = scalarArg(args[0]);
     const groups = new Map<string, { labels: Labels; buckets: Bucket[] }>();
@@ -458,36 +748,347 @@ const INSTANT_FUNCTIONS: Readonly<Record<string, InstantFn>> = {
 };
 
 /** Names of the implemented functions, for the table-consistency test. */
-export const IMPLEMENTED_FUNCTIONS: readonly string[] = [...Object.keys(RANGE_FUNCTIONS), ...Object.keys(INSTANT_FUNCTIONS)];
+export const IMPLEMENTED_FUNCTIONS: readonly string[] = [
+  ...Object.keys(RANGE_FUNCTIONS),
+  ...Object.keys(INSTANT_FUNCTIONS),
+  'absent_over_time',
+];
+
+function unwrapParens(e: Expr): Expr {
+  while (e.kind === 'paren') e = e.expr;
+  return e;
+}
+
+/**
+ * functions.go `createLabelsForAbsentFunction`: the `=` matchers of a (range) vector selector
+ * argument, except the name; a later matcher on a label already set, or any non-`=` matcher,
+ * removes the label.
+ */
+function absentLabels(arg: Expr | undefined): Labels {
+  if (arg === undefined) return Labels.EMPTY;
+  const a = unwrapParens(arg);
+  const vs = a.kind === 'vectorSelector' ? a : a.kind === 'matrixSelector' ? a.selector : undefined;
+  if (vs === undefined) return Labels.EMPTY;
+  const rec: Record<string, string> = {};
+  const has = new Set<string>();
+  for (const m of vs.matchers) {
+    if (m.name === METRIC_NAME) continue;
+    if (m.type === '=' && !has.has(m.name)) {
+      rec[m.name] = m.value;
+      has.add(m.name);
+    } else {
+      delete rec[m.name];
+    }
+  }
+  return Labels.from(rec);
+}
 
 function evalCall(call: Call, ctx: EvalContext): Value {
   const name = call.func.name;
   const rangeFn = RANGE_FUNCTIONS[name];
-  if (rangeFn !== undefined) {
-    let arg = call.args[0];
-    while (arg !== undefined && arg.kind === 'paren') arg = arg.expr;
-    if (arg === undefined || arg.kind !== 'matrixSelector') throw executionError(`${name}: expected a range vector selector`);
-    const vs = arg.selector;
-    const handles = selectSeries(vs, ctx);
-    const ref = ctx.t - vs.offsetMs;
-    const rangeStart = ref - arg.rangeMs;
+  if (rangeFn !== undefined || name === 'absent_over_time') {
+    // engine.go (Call): the matrix argument is a range selector or a subquery; parentheses around
+    // arguments are removed first.
+    const matrixIndex = call.func.argTypes.indexOf('matrix');
+    const param = name === 'quantile_over_time' ? scalarArg(evaluate(call.args[0] as Expr, ctx)) : Number.NaN;
+    const arg = unwrapParens(call.args[matrixIndex] as Expr);
+    const out: Sample[] = [];
+    const keepName = name === 'last_over_time'; // functions.go funcLastOverTime keeps the metric name
     const buf = ctx.buf;
     const leftOpen = ctx.version === 3;
-    const out: Sample[] = [];
-    for (const h of handles) {
-      if (h.readRange(rangeStart, ref, leftOpen, buf) === 0) continue;
-      const v = rangeFn(buf, rangeStart, ref, arg.rangeMs, ctx.version);
-      // last_over_time keeps the metric name (functions.go funcLastOverTime).
-      if (v !== undefined) out.push({ labels: name === 'last_over_time' ? h.labels : dropName(h.labels), value: v });
+    let anySeries = false;
+    if (arg.kind === 'matrixSelector') {
+      const vs = arg.selector;
+      const handles = selectSeries(vs, ctx);
+      const ref = refTime(vs.at, vs.offsetMs, ctx);
+      const rangeStart = ref - arg.rangeMs;
+      for (const h of handles) {
+        if (h.readRange(rangeStart, ref, leftOpen, buf) === 0) continue;
+        anySeries = true;
+        if (rangeFn === undefined) break;
+        const v = rangeFn(buf, rangeStart, ref, arg.rangeMs, ctx.version, param);
+        if (v !== undefined) out.push({ labels: keepName ? h.labels : dropName(h.labels), value: v });
+      }
+    } else if (arg.kind === 'subquery') {
+      const series = evalSubquery(arg, ctx);
+      const ref = refTime(arg.at, arg.offsetMs, ctx);
+      const rangeStart = ref - arg.rangeMs;
+      for (const s of series) {
+        const n = s.t.length;
+        if (n === 0) continue;
+        anySeries = true;
+        if (rangeFn === undefined) break;
+        buf.ensure(n);
+        for (let i = 0; i < n; i++) {
+          buf.t[i] = s.t[i] as number;
+          buf.v[i] = s.v[i] as number;
+        }
+        buf.n = n;
+        const v = rangeFn(buf, rangeStart, ref, arg.rangeMs, ctx.version, param);
+        if (v !== undefined) out.push({ labels: keepName ? s.labels : dropName(s.labels), value: v });
+      }
+    } else {
+      throw executionError(`${name}: expected a range vector selector or subquery`);
+    }
+    if (rangeFn === undefined) {
+      // absent_over_time: one sample when no series has a sample in the window.
+      return { type: 'vector', samples: anySeries ? [] : [{ labels: absentLabels(arg), value: 1 }] };
     }
     return { type: 'vector', samples: checkUnique(out) };
   }
   const fn = INSTANT_FUNCTIONS[name];
   if (fn === undefined) throw executionError(`function ${JSON.stringify(name)} is not supported by rehearse yet`);
-  const args = call.args.map((a) => evaluate(a, ctx));
+  const args = name === 'timestamp' ? [] : call.args.map((a) => evaluate(a, ctx));
   const r = fn(args, call, ctx);
   if (r.type === 'vector') checkUnique(r.samples);
   return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Go's math and sort behaviours that JS does not share
+
+/** Go `math.Frexp` for finite non-zero x: x = frac * 2^exp with |frac| in [0.5, 1). */
+function frexp(x: number): [number, number] {
+  if (x === 0 || !Number.isFinite(x)) return [x, 0];
+  let exp = Math.floor(Math.log2(Math.abs(x))) + 1;
+  let frac = x / 2 ** exp;
+  if (!Number.isFinite(frac) || frac === 0) {
+    // 2^exp under/overflowed (subnormal or huge x): scale in two steps.
+    const half = Math.trunc(exp / 2);
+    frac = x / 2 ** half / 2 ** (exp - half);
+  }
+  while (Math.abs(frac) >= 1) {
+    frac /= 2;
+    exp++;
+  }
+  while (Math.abs(frac) < 0.5) {
+    frac *= 2;
+    exp--;
+  }
+  return [frac, exp];
+}
+
+/**
+ * Go `math.Log` (src/math/log.go, the algorithm of FreeBSD's e_log.c with Go's own Frexp-based
+ * reduction; log_amd64.s computes the same steps). V8's Math.log rounds differently in the last
+ * bit for some inputs (golang/go#9546: Log(0.6023203277884887) is -0.5069658692305488 in Go,
+ * -0.5069658692305486 in C), so PromQL's ln/log2/log10 use this.
+ */
+export function goLog(x: number): number {
+  if (Number.isNaN(x) || x === Infinity) return x;
+  if (x < 0) return Number.NaN;
+  if (x === 0) return -Infinity;
+  const Ln2Hi = 6.93147180369123816490e-1;
+  const Ln2Lo = 1.90821492927058770002e-10;
+  const L1 = 6.666666666666735130e-1;
+  const L2 = 3.999999999940941908e-1;
+  const L3 = 2.857142874366239149e-1;
+  const L4 = 2.222219843214978396e-1;
+  const L5 = 1.818357216161805012e-1;
+  const L6 = 1.531383769920937332e-1;
+  const L7 = 1.479819860511658591e-1;
+  let [f1, ki] = frexp(x);
+  if (f1 < Math.SQRT2 / 2) {
+    f1 *= 2;
+    ki--;
+  }
+  const f = f1 - 1;
+  const k = ki;
+  const s = f / (2 + f);
+  const s2 = s * s;
+  const s4 = s2 * s2;
+  const t1 = s2 * (L1 + s4 * (L3 + s4 * (L5 + s4 * L7)));
+  const t2 = s4 * (L2 + s4 * (L4 + s4 * L6));
+  const R = t1 + t2;
+  const hfsq = 0.5 * f * f;
+  return k * Ln2Hi - (hfsq - (s * (hfsq + R) + k * Ln2Lo) - f);
+}
+
+/** Go `math.Log2`: exact for powers of two, else Log(frac)*(1/Ln2) + exp (differs from JS Math.log2). */
+export function goLog2(x: number): number {
+  const [frac, exp] = frexp(x);
+  if (frac === 0.5) return exp - 1;
+  return goLog(frac) * Math.LOG2E + exp;
+}
+
+/** Go `math.Log10`: Log(x) * (1/Ln10) (not JS Math.log10, which is exact for powers of ten). */
+export function goLog10(x: number): number {
+  return goLog(x) * Math.LOG10E;
+}
+
+/**
+ * Go `sort.Sort` with the given Less. For up to 12 elements Go's pdqsort is an insertion sort
+ * (exact, including the order of ties); longer inputs use a stable sort here, so the order of
+ * equal values may differ from Go's unstable pdqsort.
+ */
+export function goSort<T>(a: T[], less: (x: T, y: T) => boolean): T[] {
+  const n = a.length;
+  if (n <= 12) {
+    for (let i = 1; i < n; i++) {
+      for (let j = i; j > 0 && less(a[j] as T, a[j - 1] as T); j--) {
+        const tmp = a[j] as T;
+        a[j] = a[j - 1] as T;
+        a[j - 1] = tmp;
+      }
+    }
+    return a;
+  }
+  return a.sort((x, y) => (less(x, y) ? -1 : less(y, x) ? 1 : 0));
+}
+
+// container/heap on a slice with a Less (heap.Push, heap.Pop, heap.Fix).
+function heapUp<T>(h: T[], j: number, less: (x: T, y: T) => boolean): void {
+  for (;;) {
+    const i = Math.trunc((j - 1) / 2);
+    if (i === j || !less(h[j] as T, h[i] as T)) break;
+    const tmp = h[i] as T;
+    h[i] = h[j] as T;
+    h[j] = tmp;
+    j = i;
+  }
+}
+
+function heapDown<T>(h: T[], i0: number, n: number, less: (x: T, y: T) => boolean): boolean {
+  let i = i0;
+  for (;;) {
+    const j1 = 2 * i + 1;
+    if (j1 >= n || j1 < 0) break;
+    let j = j1;
+    const j2 = j1 + 1;
+    if (j2 < n && less(h[j2] as T, h[j1] as T)) j = j2;
+    if (!less(h[j] as T, h[i] as T)) break;
+    const tmp = h[i] as T;
+    h[i] = h[j] as T;
+    h[j] = tmp;
+    i = j;
+  }
+  return i > i0;
+}
+
+function heapPush<T>(h: T[], x: T, less: (x: T, y: T) => boolean): void {
+  h.push(x);
+  heapUp(h, h.length - 1, less);
+}
+
+function heapPop<T>(h: T[], less: (x: T, y: T) => boolean): void {
+  const n = h.length - 1;
+  const tmp = h[0] as T;
+  h[0] = h[n] as T;
+  h[n] = tmp;
+  heapDown(h, 0, n, less);
+  h.pop();
+}
+
+function heapFix<T>(h: T[], i: number, less: (x: T, y: T) => boolean): void {
+  if (!heapDown(h, i, h.length, less)) heapUp(h, i, less);
+}
+
+// ---------------------------------------------------------------------------------------------
+// label_replace / label_join (functions.go funcLabelReplace, funcLabelJoin; 3.x evalLabelReplace, evalLabelJoin)
+
+function stringArg(e: Expr | undefined): string {
+  const a = e === undefined ? undefined : unwrapParens(e);
+  if (a === undefined || a.kind !== 'string') throw executionError('expected a string literal argument');
+  return a.value;
+}
+
+/** v2.42 `model.LabelName.IsValid`; 3.x accepts any non-empty UTF-8 name. */
+function validLabelName(name: string, version: 2 | 3): boolean {
+  return version === 2 ? /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) : name.length > 0;
+}
+
+const labelReplaceRegexps = new WeakMap<Call, RE2JS>();
+
+/**
+ * Go `regexp.Regexp.ExpandString`: `$name`, `${name}` (longest run of letters, digits and `_`),
+ * numbers are group indexes, unknown groups expand to "", `$$` is a `$`, a malformed `$` is kept.
+ */
+function goExpand(template: string, groups: (string | null)[], named: Record<string, number>): string {
+  let out = '';
+  let t = template;
+  for (;;) {
+    const d = t.indexOf('$');
+    if (d < 0) break;
+    out += t.slice(0, d);
+    t = t.slice(d + 1);
+    if (t.startsWith('$')) {
+      out += '$';
+      t = t.slice(1);
+      continue;
+    }
+    const brace = t.startsWith('{');
+    const m = /^[\p{L}\p{Nd}_]+/u.exec(brace ? t.slice(1) : t);
+    if (m === null || (brace && t[1 + m[0].length] !== '}')) {
+      out += '$';
+      continue;
+    }
+    const name = m[0];
+    t = t.slice(name.length + (brace ? 2 : 0));
+    let num = 0;
+    for (const ch of name) {
+      if (ch < '0' || ch > '9' || num >= 1e8) {
+        num = -1;
+        break;
+      }
+      num = num * 10 + (ch.charCodeAt(0) - 48);
+    }
+    if (name[0] === '0' && name.length > 1) num = -1;
+    const idx = num >= 0 ? num : named[name];
+    if (idx !== undefined && idx < groups.length) out += groups[idx] ?? '';
+  }
+  return out + t;
+}
+
+function labelReplace(args: Value[], call: Call, ctx: EvalContext): Value {
+  const dst = stringArg(call.args[1]);
+  const repl = stringArg(call.args[2]);
+  const src = stringArg(call.args[3]);
+  const regexStr = stringArg(call.args[4]);
+  let re = labelReplaceRegexps.get(call);
+  if (re === undefined) {
+    try {
+      // 2.42 compiles "^(?:re)$"; 3.x "^(?s:re)$" (`.` matches a newline).
+      re = RE2JS.compile(ctx.version === 2 ? `^(?:${regexStr})$` : `^(?s:${regexStr})$`);
+    } catch {
+      throw executionError(`invalid regular expression in label_replace(): ${regexStr}`);
+    }
+    labelReplaceRegexps.set(call, re);
+  }
+  if (!validLabelName(dst, ctx.version)) throw executionError(`invalid destination label name in label_replace(): ${dst}`);
+  const named = re.namedGroups() as Record<string, number>;
+  const groupCount = re.groupCount();
+  const out: Sample[] = [];
+  for (const s of vectorArg(args[0])) {
+    const srcVal = s.labels.get(src);
+    const m = re.matcher(srcVal);
+    if (!m.matches()) {
+      out.push(s);
+      continue;
+    }
+    const groups: (string | null)[] = [];
+    for (let g = 0; g <= groupCount; g++) groups.push(m.group(g));
+    const res = goExpand(repl, groups, named);
+    out.push({ labels: s.labels.with(dst, res), value: s.value });
+  }
+  return { type: 'vector', samples: out };
+}
+
+function labelJoin(args: Value[], call: Call, ctx: EvalContext): Value {
+  const dst = stringArg(call.args[1]);
+  const sep = stringArg(call.args[2]);
+  const srcLabels: string[] = [];
+  for (let i = 3; i < call.args.length; i++) {
+    const src = stringArg(call.args[i]);
+    if (!validLabelName(src, ctx.version)) throw executionError(`invalid source label name in label_join(): ${src}`);
+    srcLabels.push(src);
+  }
+  if (!validLabelName(dst, ctx.version)) throw executionError(`invalid destination label name in label_join(): ${dst}`);
+  const out: Sample[] = [];
+  for (const s of vectorArg(args[0])) {
+    const joined = srcLabels.map((l) => s.labels.get(l)).join(sep);
+    out.push({ labels: s.labels.with(dst, joined), value: s.value });
+  }
+  return { type: 'vector', samples: out };
 }
 
 /** engine.go: "vector cannot contain metrics with the same labelset". */
@@ -521,27 +1122,134 @@ interface Group {
   comp: number;
   count: number;
   incrementalMean: boolean;
+  /** quantile's values. */
+  values: number[] | undefined;
+}
+
+/** Labels of the group a sample belongs to (engine.go generateGroupingKey / generateGroupingLabels). */
+function groupLabels(l: Labels, e: Aggregate, grouping: readonly string[], dropLabels: readonly string[]): Labels {
+  if (e.without) return l.without(dropLabels);
+  if (grouping.length > 0) return l.keep(grouping);
+  return Labels.EMPTY;
+}
+
+/** Go's `%v` of a float64 in error messages (shortest form, exponent from 1e21). */
+function goFloatV(f: number): string {
+  return formatPromValue(f);
+}
+
+/** float64(math.MaxInt64) and float64(math.MinInt64) = ±2^63. */
+const MAX_INT64 = 2 ** 63;
+const MIN_INT64 = -(2 ** 63);
+
+/**
+ * topk / bottomk. 2.42 (engine.go `aggregation`): a heap per group, popping then pushing when full;
+ * 3.x (`aggregationK`): replacing the heap top then heap.Fix. Each group's heap is then sorted with
+ * sort.Sort(sort.Reverse(heap)); the way ties end up ordered depends on these steps, so both are kept.
+ */
+function evalTopBottomK(e: Aggregate, samples: Sample[], kParam: number, version: 2 | 3): Sample[] {
+  const top = e.op === 'topk';
+  if (version === 2) {
+    if (!(kParam <= MAX_INT64 && kParam >= MIN_INT64)) throw executionError(`Scalar value ${goFloatV(kParam)} overflows int64`);
+  } else {
+    if (kParam < 1) return [];
+    if (Number.isNaN(kParam)) throw executionError('Parameter value is NaN');
+    if (kParam <= MIN_INT64) throw executionError(`Scalar value ${goFloatV(kParam)} underflows int64`);
+    if (kParam >= MAX_INT64) throw executionError(`Scalar value ${goFloatV(kParam)} overflows int64`);
+  }
+  const k = Math.trunc(kParam);
+  if (k < 1) return [];
+  // vectorByValueHeap.Less / vectorByReverseValueHeap.Less.
+  const less = top
+    ? (x: Sample, y: Sample): boolean => Number.isNaN(x.value) || x.value < y.value
+    : (x: Sample, y: Sample): boolean => Number.isNaN(x.value) || x.value > y.value;
+  const better = top ? (h: number, v: number): boolean => h < v : (h: number, v: number): boolean => h > v;
+  const groups = new Map<string, Sample[]>();
+  const dropLabels = e.without ? [...e.grouping, METRIC_NAME] : [];
+  for (const s of samples) {
+    const key = groupLabels(s.labels, e, e.grouping, dropLabels).key;
+    const h = groups.get(key);
+    if (h === undefined) {
+      groups.set(key, [s]);
+      continue;
+    }
+    const h0 = (h[0] as Sample).value;
+    if (version === 2) {
+      if (h.length < k || better(h0, s.value) || Number.isNaN(h0)) {
+        if (h.length === k) {
+          if (k === 1) {
+            h[0] = s;
+            continue;
+          }
+          heapPop(h, less);
+        }
+        heapPush(h, s, less);
+      }
+    } else if (h.length < k) {
+      heapPush(h, s, less);
+    } else if (better(h0, s.value) || (Number.isNaN(h0) && !Number.isNaN(s.value))) {
+      h[0] = s;
+      if (k > 1) heapFix(h, 0, less);
+    }
+  }
+  const out: Sample[] = [];
+  for (const h of groups.values()) {
+    if (h.length > 1) goSort(h, (x, y) => less(y, x));
+    for (const s of h) out.push(s);
+  }
+  return out;
+}
+
+/**
+ * count_values: the value (Go FormatFloat 'f', -1) becomes label `param`; with `by` that label is
+ * added to the grouping. Groups in order of first appearance (2.42; 3.x emits Go map order, which
+ * is unspecified).
+ */
+function evalCountValues(e: Aggregate, samples: Sample[], valueLabel: string, version: 2 | 3): Sample[] {
+  if (!validLabelName(valueLabel, version)) {
+    throw executionError(`invalid label name ${JSON.stringify(valueLabel)}`);
+  }
+  const grouping = e.without ? e.grouping : [...e.grouping, valueLabel];
+  const dropLabels = e.without ? [...e.grouping, METRIC_NAME] : [];
+  const groups = new Map<string, { labels: Labels; count: number }>();
+  for (const s of samples) {
+    const metric = s.labels.with(valueLabel, formatPromScalar(s.value));
+    const gl = groupLabels(metric, e, grouping, dropLabels);
+    const g = groups.get(gl.key);
+    if (g === undefined) groups.set(gl.key, { labels: gl, count: 1 });
+    else g.count++;
+  }
+  return [...groups.values()].map((g) => ({ labels: g.labels, value: g.count }));
 }
 
 function evalAggregate(e: Aggregate, ctx: EvalContext): Sample[] {
-  const input = evaluate(e.expr, ctx);
-  const samples = vectorArg(input);
   const op = e.op;
   const v2 = ctx.version === 2;
+  // engine.go evaluates the parameter before the expression.
+  const paramValue = e.param === undefined ? undefined : evaluate(e.param, ctx);
+  const input = evaluate(e.expr, ctx);
+  const samples = vectorArg(input);
+  if (op === 'topk' || op === 'bottomk') return evalTopBottomK(e, samples, scalarArg(paramValue), ctx.version);
+  if (op === 'count_values') {
+    if (paramValue === undefined || paramValue.type !== 'string') throw executionError('count_values: expected a string parameter');
+    return evalCountValues(e, samples, paramValue.value, ctx.version);
+  }
+  const q = op === 'quantile' ? scalarArg(paramValue) : Number.NaN;
   const groups = new Map<string, Group>();
   const order: Group[] = [];
   const dropLabels = e.without ? [...e.grouping, METRIC_NAME] : [];
   for (const s of samples) {
-    let gl: Labels;
-    if (e.without) gl = s.labels.without(dropLabels);
-    else if (e.grouping.length > 0) gl = s.labels.keep(e.grouping);
-    else gl = Labels.EMPTY;
+    const gl = groupLabels(s.labels, e, e.grouping, dropLabels);
     const key = gl.key;
     const f = s.value;
     let g = groups.get(key);
     if (g === undefined) {
-      g = { labels: gl, value: f, mean: f, comp: 0, count: 1, incrementalMean: false };
+      g = { labels: gl, value: f, mean: f, comp: 0, count: 1, incrementalMean: false, values: undefined };
       if (op === 'group') g.value = 1;
+      else if (op === 'stddev' || op === 'stdvar') {
+        // 2.42 starts at 0; 3.x starts at NaN for a NaN or infinite first value.
+        g.value = !v2 && (Number.isNaN(f) || isInf(f)) ? Number.NaN : 0;
+      } else if (op === 'quantile') g.values = [f];
       groups.set(key, g);
       order.push(g);
       continue;
@@ -588,6 +1296,18 @@ function evalAggregate(e: Aggregate, ctx: EvalContext): Sample[] {
         break;
       case 'group':
         break;
+      case 'stddev':
+      case 'stdvar': {
+        // Welford, as engine.go does it.
+        g.count++;
+        const delta = f - g.mean;
+        g.mean += delta / g.count;
+        g.value += delta * (f - g.mean);
+        break;
+      }
+      case 'quantile':
+        (g.values as number[]).push(f);
+        break;
       default:
         throw executionError(`aggregation ${JSON.stringify(op)} is not supported by rehearse yet`);
     }
@@ -603,6 +1323,15 @@ function evalAggregate(e: Aggregate, ctx: EvalContext): Sample[] {
         break;
       case 'count':
         value = g.count;
+        break;
+      case 'stdvar':
+        value = g.value / g.count;
+        break;
+      case 'stddev':
+        value = Math.sqrt(g.value / g.count);
+        break;
+      case 'quantile':
+        value = goQuantile(q, g.values as number[]);
         break;
       case 'sum':
         if (!v2) value = g.value + g.comp;
@@ -691,7 +1420,7 @@ function evalBinary(e: Binary, ctx: EvalContext): Value {
       case 'unless':
         return { type: 'vector', samples: vectorUnless(lv.samples, rv.samples, m) };
       default:
-        return { type: 'vector', samples: checkUnique(vectorBinop(e, lv.samples, rv.samples, m)) };
+        return { type: 'vector', samples: checkUnique(vectorBinop(e, lv.samples, rv.samples, m, ctx.version)) };
     }
   }
   throw executionError(`binary expression must contain only scalar and instant vector types`);
@@ -730,7 +1459,7 @@ function goLabelsString(l: Labels): string {
 }
 
 /** engine.go `VectorBinop`: one-to-one and many-to-one/one-to-many matching. */
-function vectorBinop(e: Binary, lhsIn: Sample[], rhsIn: Sample[], m: VectorMatching): Sample[] {
+function vectorBinop(e: Binary, lhsIn: Sample[], rhsIn: Sample[], m: VectorMatching, version: 2 | 3): Sample[] {
   if (lhsIn.length === 0 || rhsIn.length === 0) return [];
   const oneToMany = m.card === 'one-to-many';
   const lhs = oneToMany ? rhsIn : lhsIn;
@@ -742,8 +1471,12 @@ function vectorBinop(e: Binary, lhsIn: Sample[], rhsIn: Sample[], m: VectorMatch
     if (dup !== undefined) {
       // labels.MatchLabels: with `on` the listed labels, else all but them and the name.
       const matched = m.on ? rs.labels.keep(m.matchingLabels) : rs.labels.without([METRIC_NAME, ...m.matchingLabels]);
+      // 2.42 names the current series first; 3.x orders the two strings ("make the error message
+      // consistent between runs", engine.go VectorBinop at v3.15.1). Found by test/differential/promql.
+      let [dupl1, dupl2] = [goLabelsString(rs.labels), goLabelsString(dup.labels)];
+      if (version === 3 && dupl1 > dupl2) [dupl1, dupl2] = [dupl2, dupl1];
       throw executionError(
-        `found duplicate series for the match group ${goLabelsString(matched)} on the ${oneToMany ? 'left' : 'right'} hand-side of the operation: [${goLabelsString(rs.labels)}, ${goLabelsString(dup.labels)}];many-to-many matching not allowed: matching labels must be unique on one side`,
+        `found duplicate series for the match group ${goLabelsString(matched)} on the ${oneToMany ? 'left' : 'right'} hand-side of the operation: [${dupl1}, ${dupl2}];many-to-many matching not allowed: matching labels must be unique on one side`,
       );
     }
     rightSigs.set(sig, rs);

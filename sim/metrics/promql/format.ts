@@ -48,3 +48,24 @@ export function formatPromScalar(v: number): string {
   else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
   return neg ? `-${out}` : out;
 }
+
+/**
+ * Timestamp of vector/matrix samples in the HTTP API ("A" format, `util/jsonutil/marshal.go:
+ * MarshalTimestamp`): integer seconds, then `.` and exactly three digits when the ms part is not 0.
+ */
+export function formatPromTimestamp(ms: number): string {
+  let t = Math.round(ms);
+  let sign = '';
+  if (t < 0) {
+    sign = '-';
+    t = -t;
+  }
+  const sec = Math.trunc(t / 1000);
+  const frac = t % 1000;
+  return frac === 0 ? `${sign}${sec}` : `${sign}${sec}.${String(frac).padStart(3, '0')}`;
+}
+
+/** Timestamp of scalar/string results ("B" format: Go encoding/json of ms/1000 as float64). */
+export function formatScalarTimestamp(ms: number): string {
+  return JSON.stringify(ms / 1000);
+}

@@ -2,11 +2,11 @@
 // Package split as in Prometheus: parser.ts (syntax + checks, like promql/parser) apart from
 // evaluate.ts (the engine, like promql/engine.go).
 
-import type { SeriesStore } from '../store.js';
+import { compareLabels, Labels, type SeriesStore } from '../store.js';
 import type { Expr, ValueType } from './ast.js';
-import { typeOf } from './ast.js';
-import { positionOf, type SourcePos } from './errors.js';
-import { evaluate, newContext, QueryCache, type MatrixSeries } from './evaluate.js';
+import { documentedType, typeOf } from './ast.js';
+import { PromqlError, positionOf, type SourcePos } from './errors.js';
+import { DEFAULT_SUBQUERY_STEP_MS, evaluate, newContext, QueryCache, type EvalContext, type MatrixSeries } from './evaluate.js';
 import { parseQuery } from './parser.js';
 
 export { PromqlError, type PromqlErrorKind, type SourcePos } from './errors.js';
@@ -26,7 +26,12 @@ export interface EvaluateOptions {
   readonly prometheusVersion?: 2 | 3;
   /** Default 5 minutes. */
   readonly lookbackDeltaMs?: number;
+  /** Step of subqueries written without one (`x[5m:]`); default 1 minute, Prometheus' default evaluation_interval. */
+  readonly subqueryStepMs?: number;
 }
+
+/** Prometheus' limit on range query points (web/api/v1/api.go `queryRange`). */
+export const MAX_RANGE_POINTS = 11_000;
 
 /** A parsed, checked query. Reuse it: it also caches selector results per store. */
 export interface CompiledQuery {
@@ -98,12 +103,17 @@ export function evaluateInstant(
   opts: EvaluateOptions = {},
 ): QueryResult {
   const version = opts.prometheusVersion ?? q.prometheusVersion;
-  const ctx = newContext(store, timeMs, opts.lookbackDeltaMs ?? DEFAULT_LOOKBACK_DELTA_MS, version, q.cache);
+  const ctx = newContext(
+    store,
+    timeMs,
+    opts.lookbackDeltaMs ?? DEFAULT_LOOKBACK_DELTA_MS,
+    version,
+    q.cache,
+    undefined,
+    opts.subqueryStepMs ?? DEFAULT_SUBQUERY_STEP_MS,
+  );
   const v = evaluate(q.expr, ctx);
-  const unmatchedSelectors = [...ctx.unmatched]
-    .sort((a, b) => a.pos.start - b.pos.start)
-    .map((s) => ({ text: s.text, position: positionOf(q.text, s.pos.start) }));
-  const notes: ResultNotes = { warnings: [], infos: [...new Set(ctx.infos)], unmatchedSelectors };
+  const notes = notesOf(q, ctx);
   switch (v.type) {
     case 'scalar':
       return { ...notes, resultType: 'scalar', value: v.value };
@@ -121,4 +131,78 @@ export function evaluateInstant(
         })),
       };
   }
+}
+
+function notesOf(q: CompiledQuery, ctx: EvalContext): ResultNotes {
+  const unmatchedSelectors = [...ctx.unmatched]
+    .sort((a, b) => a.pos.start - b.pos.start)
+    .map((s) => ({ text: s.text, position: positionOf(q.text, s.pos.start) }));
+  return { warnings: [], infos: [...new Set(ctx.infos)], unmatchedSelectors };
+}
+
+export type RangeResult = ResultNotes & {
+  readonly resultType: 'matrix';
+  /** Sorted by label set (engine.go `exec`: sort.Sort(mat)); points oldest first. */
+  readonly series: readonly ResultSeries[];
+};
+
+/**
+ * Evaluates a range query like Prometheus' `/api/v1/query_range`: at `startMs`, `startMs + stepMs`,
+ * ... `<= endMs`; the result matrix is sorted by label set, a scalar query gives one series `{}`.
+ * Throws PromqlError kind 'parse' without position (HTTP bad_data) for a query that is not a
+ * scalar or instant vector (engine.go `NewRangeQuery`) and for the API's range checks (end before
+ * start, non-positive step, more than 11,000 points), kind 'execution' for runtime errors.
+ */
+export function evaluateRange(
+  q: CompiledQuery,
+  store: SeriesStore,
+  startMs: number,
+  endMs: number,
+  stepMs: number,
+  opts: EvaluateOptions = {},
+): RangeResult {
+  if (q.resultType !== 'vector' && q.resultType !== 'scalar') {
+    throw new PromqlError(
+      'parse',
+      `invalid expression type ${JSON.stringify(documentedType(q.resultType))} for range query, must be Scalar or instant Vector`,
+    );
+  }
+  if (endMs < startMs) throw new PromqlError('parse', 'end timestamp must not be before start time');
+  if (!(stepMs > 0)) {
+    throw new PromqlError('parse', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
+  }
+  if (Math.trunc((endMs - startMs) / stepMs) > MAX_RANGE_POINTS) {
+    throw new PromqlError(
+      'parse',
+      'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+    );
+  }
+  const version = opts.prometheusVersion ?? q.prometheusVersion;
+  const base = newContext(
+    store,
+    startMs,
+    opts.lookbackDeltaMs ?? DEFAULT_LOOKBACK_DELTA_MS,
+    version,
+    q.cache,
+    { startMs, endMs },
+    opts.subqueryStepMs ?? DEFAULT_SUBQUERY_STEP_MS,
+  );
+  const byKey = new Map<string, { labels: Labels; points: { t: number; value: number }[] }>();
+  const add = (labels: Labels, t: number, value: number): void => {
+    let s = byKey.get(labels.key);
+    if (s === undefined) {
+      s = { labels, points: [] };
+      byKey.set(labels.key, s);
+    }
+    s.points.push({ t, value });
+  };
+  for (let t = startMs; t <= endMs; t += stepMs) {
+    const v = evaluate(q.expr, t === startMs ? base : { ...base, t });
+    if (v.type === 'scalar') add(Labels.EMPTY, t, v.value);
+    else if (v.type === 'vector') for (const s of v.samples) add(s.labels, t, s.value);
+  }
+  const series = [...byKey.values()]
+    .sort((a, b) => compareLabels(a.labels, b.labels))
+    .map((s) => ({ labels: s.labels.toRecord(), points: s.points }));
+  return { ...notesOf(q, base), resultType: 'matrix', series };
 }

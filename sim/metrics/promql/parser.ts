@@ -17,6 +17,8 @@ import {
   isSetOp,
   typeOf,
   type AggregateOp,
+  type AtModifier,
+  type Subquery,
   type BinaryOp,
   type Expr,
   type LabelMatcher,
@@ -68,7 +70,23 @@ const AGGREGATE_OPS: ReadonlySet<string> = new Set([
 ]);
 
 /** Aggregations the engine evaluates. */
-const IMPLEMENTED_AGGREGATIONS: ReadonlySet<string> = new Set(['sum', 'avg', 'min', 'max', 'count', 'group']);
+const IMPLEMENTED_AGGREGATIONS: ReadonlySet<string> = new Set([
+  'sum', 'avg', 'min', 'max', 'count', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile', 'count_values',
+]);
+
+/** Go `math.Round`: half away from zero. */
+function goRound(x: number): number {
+  const a = Math.round(Math.abs(x));
+  return x < 0 ? -a : a;
+}
+
+/** Go `fmt` `%f` of a float64 (6 decimals; `+Inf`, `-Inf`, `NaN`). */
+function goPercentF(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return '+Inf';
+  if (x === -Infinity) return '-Inf';
+  return x.toFixed(6);
+}
 
 /** Parses and checks a query; throws PromqlError (kind 'parse' or 'unsupported'). */
 export function parseQuery(text: string, opts: ParseOptions = {}): ParsedQuery {
@@ -327,9 +345,9 @@ class Builder {
         return { kind: 'paren', expr: this.build(inner), pos };
       }
       case 'SubqueryExpr':
-        return this.refuse(node.from, 'subquery');
+        return this.subquery(node);
       case 'StepInvariantExpr':
-        return this.refuse(node.from, 'the @ modifier');
+        return this.atModifier(node);
       case 'AnchoredExpr':
         return this.refuse(node.from, 'the anchored modifier');
       case 'SmoothedExpr':
@@ -388,6 +406,7 @@ class Builder {
       matchers,
       offsetMs: 0,
       hasOffset: false,
+      at: undefined,
       selectorIndex: this.selectors.length,
       text: this.src(node),
       pos: { start: node.from, end: node.to },
@@ -418,7 +437,18 @@ class Builder {
     return r.matcher;
   }
 
-  private duration(node: SyntaxNode): number {
+  /**
+   * A duration in ms. Ranges and subquery steps must be positive ("duration must be greater than 0":
+   * 2.42 parse.go parseDuration for every duration, offsets included; 3.x generated_parser.y
+   * positive_duration_expr for ranges and steps only).
+   */
+  private duration(node: SyntaxNode, positive: boolean): number {
+    const ms = this.durationValue(node);
+    if (ms === 0 && (positive || this.version === 2)) this.fail(node.from, 'duration must be greater than 0');
+    return ms;
+  }
+
+  private durationValue(node: SyntaxNode): number {
     // DurationExpr / OffsetDurationExpr with a single literal child; anything else is a
     // Prometheus 3 duration expression.
     const kids = children(node);
@@ -455,11 +485,12 @@ class Builder {
     const [inner, dur] = children(node);
     if (inner === undefined || dur === undefined) this.fail(node.to, 'unexpected end of input');
     const built = this.build(inner);
-    const rangeMs = this.duration(dur);
+    const rangeMs = this.duration(dur, true);
     const bracket = this.text.lastIndexOf('[', dur.from);
     return this.onRightmost(built, (operand) => {
       if (operand.kind !== 'vectorSelector') this.fail(bracket, 'ranges only allowed for vector selectors');
       if (operand.hasOffset) this.fail(bracket, 'no offset modifiers allowed before range');
+      if (operand.at !== undefined) this.fail(bracket, 'no @ modifiers allowed before range');
       return { kind: 'matrixSelector', selector: operand, rangeMs, pos: { start: operand.pos.start, end: node.to } };
     });
   }
@@ -478,15 +509,75 @@ class Builder {
       sign = this.src(dk[0]) === '-' ? -1 : 1;
       d = dk[1];
     }
-    const ms = sign * this.duration(d);
+    const ms = sign * this.duration(d, false);
     return this.onRightmost(built, (operand) => {
-      let vs: VectorSelector;
-      if (operand.kind === 'vectorSelector') vs = operand;
+      let vs: VectorSelector | Subquery;
+      if (operand.kind === 'vectorSelector' || operand.kind === 'subquery') vs = operand;
       else if (operand.kind === 'matrixSelector') vs = operand.selector;
       else this.fail(operand.pos.start, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
       if (vs.hasOffset) this.fail(operand.pos.start, 'offset may not be set multiple times');
       vs.offsetMs = ms;
       vs.hasOffset = true;
+      operand.pos = { start: operand.pos.start, end: node.to };
+      return operand;
+    });
+  }
+
+  /**
+   * `expr[range:step]` (generated_parser.y: subquery_expr). The grammar gives `[` the highest
+   * precedence, so in `a - b[5m:1m]` the subquery is over `b` (see onRightmost).
+   */
+  private subquery(node: SyntaxNode): Expr {
+    const kids = children(node).filter((c) => c.name !== 'LineComment');
+    const inner = kids[0];
+    const rangeNode = kids[1];
+    const stepNode = kids[2];
+    if (inner === undefined || rangeNode === undefined) this.fail(node.to, 'unexpected end of input');
+    const built = this.build(inner);
+    const rangeMs = this.duration(rangeNode, true);
+    const stepMs = stepNode === undefined ? 0 : this.duration(stepNode, true);
+    return this.onRightmost(built, (operand) => ({
+      kind: 'subquery',
+      expr: operand,
+      rangeMs,
+      stepMs,
+      offsetMs: 0,
+      hasOffset: false,
+      at: undefined,
+      pos: { start: operand.pos.start, end: node.to },
+    }));
+  }
+
+  /** `expr @ <number>` / `@ start()` / `@ end()` (parse.go: setTimestamp, setAtModifierPreprocessor, getAtModifierVars). */
+  private atModifier(node: SyntaxNode): Expr {
+    const kids = children(node).filter((c) => c.name !== 'LineComment');
+    const inner = kids[0];
+    const atIdx = kids.findIndex((k) => k.name === 'At');
+    const arg = kids[atIdx + 1];
+    if (inner === undefined || atIdx < 0 || arg === undefined) this.fail(node.to, 'unexpected end of input');
+    const built = this.build(inner);
+    let at: AtModifier;
+    if (arg.name === 'AtModifierPreprocessors') {
+      at = arg.getChild('AtStart') !== null ? { kind: 'start' } : { kind: 'end' };
+    } else {
+      const text = this.src(arg).replace(/^[+-]\s*/, '');
+      if (looksLikeDuration(text)) {
+        if (this.version === 2) this.fail(arg.from, `unexpected duration ${JSON.stringify(text)} in @, expected timestamp`);
+        this.refuse(arg.from, 'a duration as @ timestamp');
+      }
+      const ts = this.number(arg);
+      if (!Number.isFinite(ts) || ts >= 2 ** 63 || ts <= -(2 ** 63)) {
+        this.fail(node.from, `timestamp out of bounds for @ modifier: ${goPercentF(ts)}`);
+      }
+      at = { kind: 'time', ms: goRound(ts * 1000) };
+    }
+    return this.onRightmost(built, (operand) => {
+      let target: VectorSelector | Subquery;
+      if (operand.kind === 'vectorSelector' || operand.kind === 'subquery') target = operand;
+      else if (operand.kind === 'matrixSelector') target = operand.selector;
+      else this.fail(operand.pos.start, '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+      if (target.at !== undefined) this.fail(operand.pos.start, '@ <timestamp> may not be set multiple times');
+      target.at = at;
       operand.pos = { start: operand.pos.start, end: node.to };
       return operand;
     });
@@ -695,6 +786,12 @@ class Builder {
       case 'matrixSelector':
         this.check(e.selector);
         break;
+      case 'subquery': {
+        // parse.go checkAST: "subquery is only allowed on instant vector, got %s instead" (the raw ValueType).
+        const t = this.check(e.expr);
+        if (t !== 'vector') this.err(e.pos.start, `subquery is only allowed on instant vector, got ${t} instead`);
+        break;
+      }
       case 'vectorSelector': {
         if (e.name !== undefined) {
           for (const m of e.matchers.slice(0, -1)) {

@@ -11,6 +11,12 @@
 //   eval_fail instant at ...         evaluation must fail; optional next line
 //                                    `expected_fail_message <text>` or `expected_fail_regexp <re>`
 //   eval_warn / eval_info            treated as eval (annotations are not compared)
+//   eval range from <t> to <t> step <d> <expr>
+//                                    a range query; expected lines are series with one slot per
+//                                    step in the series notation (`{l="v"} 1+1x4`, `_` = no point),
+//                                    compared after sorting by labels (also eval_fail range ...)
+// A case whose query uses a construct rehearse refuses (PromqlError kind 'unsupported') is
+// reported as skipped, not failed, unless it is an eval_fail.
 // rehearse extensions (not in Prometheus):
 //   eval_exact instant at ...        as eval, values compared bit-exactly (-0 equals 0, NaN equals NaN)
 //   version 2 | version 3            Prometheus semantics for the following evals
@@ -21,7 +27,7 @@ import { almostEqual } from './almost.js';
 import { Labels, SeriesStore } from '../store.js';
 import { PromqlError } from './errors.js';
 import { formatPromValue } from './format.js';
-import { compileQuery, evaluateInstant, type QueryResult } from './index.js';
+import { compileQuery, evaluateInstant, evaluateRange, type QueryResult } from './index.js';
 import { parseDuration, parseNumber, unquoteString } from './literals.js';
 
 export interface PromqlTestOptions {
@@ -37,9 +43,14 @@ export interface PromqlTestCase {
   readonly line: number;
   readonly command: string;
   readonly query: string;
+  /** Evaluation time (instant) or range start (range), ms. */
   readonly timeMs: number;
+  /** Set for `eval range`. */
+  readonly range?: { readonly endMs: number; readonly stepMs: number };
   readonly prometheusVersion: 2 | 3;
   readonly passed: boolean;
+  /** The query uses a construct rehearse refuses; neither passed nor failed. */
+  readonly skipped?: boolean;
   readonly expected: readonly string[];
   readonly actual: readonly string[];
   /** Why it failed (or the error text for eval_fail). */
@@ -50,6 +61,7 @@ export interface PromqlTestReport {
   readonly cases: readonly PromqlTestCase[];
   readonly passed: number;
   readonly failed: number;
+  readonly skipped: number;
   /** Script problems (bad load lines, unknown commands): each makes the script fail. */
   readonly errors: readonly { readonly line: number; readonly message: string }[];
 }
@@ -176,9 +188,25 @@ interface Expected {
 }
 
 const EVAL_RE = /^(eval|eval_ordered|eval_fail|eval_warn|eval_info|eval_exact)\s+instant\s+at\s+(\S+)\s+(.+)$/;
+const EVAL_RANGE_RE = /^(eval|eval_fail|eval_warn|eval_info|eval_exact)\s+range\s+from\s+(\S+)\s+to\s+(\S+)\s+step\s+(\S+)\s+(.+)$/;
+
+/**
+ * Loads a series file: `load <interval>` blocks in the test-script notation (and `clear`, comments,
+ * blank lines). Anything else is reported as an error with its 1-based line.
+ */
+export function loadSeriesScript(script: string): { store: SeriesStore; errors: { line: number; message: string }[] } {
+  const report = runPromqlTestInternal(script, {}, true);
+  return { store: report.store, errors: [...report.errors] };
+}
 
 /** Runs a whole script. Never throws for script or query problems; they are reported. */
 export function runPromqlTest(script: string, opts: PromqlTestOptions = {}): PromqlTestReport {
+  const { store: _store, ...report } = runPromqlTestInternal(script, opts, false);
+  void _store;
+  return report;
+}
+
+function runPromqlTestInternal(script: string, opts: PromqlTestOptions, loadOnly: boolean): PromqlTestReport & { store: SeriesStore } {
   const lines = script.split('\n');
   const cases: PromqlTestCase[] = [];
   const errors: { line: number; message: string }[] = [];
@@ -233,14 +261,29 @@ export function runPromqlTest(script: string, opts: PromqlTestOptions = {}): Pro
       }
       continue;
     }
+    if (loadOnly) {
+      errors.push({ line: lineNo, message: `expected "load <interval>" and series lines, got ${JSON.stringify(line)}` });
+      continue;
+    }
     const ev = EVAL_RE.exec(line);
-    if (ev === null) {
+    const evr = ev === null ? EVAL_RANGE_RE.exec(line) : null;
+    if (ev === null && evr === null) {
       errors.push({ line: lineNo, message: `unknown command ${JSON.stringify(line)}` });
       continue;
     }
-    const command = ev[1] as string;
-    const at = parseDuration(ev[2] as string);
-    const query = ev[3] as string;
+    const command = ((ev ?? evr) as RegExpExecArray)[1] as string;
+    const at = parseDuration(((ev ?? evr) as RegExpExecArray)[2] as string);
+    const query = (ev !== null ? ev[3] : (evr as RegExpExecArray)[5]) as string;
+    let range: { endMs: number; stepMs: number } | undefined;
+    if (evr !== null) {
+      const end = parseDuration(evr[3] as string);
+      const step = parseDuration(evr[4] as string);
+      if (!end.ok || !step.ok) {
+        errors.push({ line: lineNo, message: `bad range: ${!end.ok ? end.error : !step.ok ? step.error : ''}` });
+        continue;
+      }
+      range = { endMs: end.value, stepMs: step.value };
+    }
     // Expected lines up to the next blank line or command.
     const expectedText: { text: string; line: number }[] = [];
     while (!isBlank(lines[i])) {
@@ -256,10 +299,15 @@ export function runPromqlTest(script: string, opts: PromqlTestOptions = {}): Pro
       errors.push({ line: lineNo, message: `bad eval time: ${at.error}` });
       continue;
     }
-    cases.push(runCase(command, query, at.value, expectedText, lineNo, store, version, opts));
+    cases.push(
+      range === undefined
+        ? runCase(command, query, at.value, expectedText, lineNo, store, version, opts)
+        : runRangeCase(command, query, at.value, range, expectedText, lineNo, store, version, opts),
+    );
   }
   const passed = cases.filter((c) => c.passed).length;
-  return { cases, passed, failed: cases.length - passed, errors };
+  const skipped = cases.filter((c) => c.skipped === true).length;
+  return { cases, passed, failed: cases.length - passed - skipped, skipped, errors, store };
 }
 
 function runCase(
@@ -282,27 +330,11 @@ function runCase(
     error = e instanceof Error ? e : new Error(String(e));
   }
 
-  if (command === 'eval_fail') {
-    const expectedLines = expectedText.map((e) => e.text);
-    if (error === undefined) {
-      return { ...base, passed: false, expected: expectedLines, actual: result ? resultLines(result) : [], message: 'expected an error, got a result' };
-    }
-    if (!(error instanceof PromqlError)) {
-      return { ...base, passed: false, expected: expectedLines, actual: [], message: `non-PromQL error: ${error.message}` };
-    }
-    for (const e of expectedText) {
-      const msg = /^expected_fail_message\s+(.*)$/.exec(e.text);
-      const re = /^expected_fail_regexp\s+(.*)$/.exec(e.text);
-      if (msg !== null && error.message !== msg[1] && error.detail !== msg[1]) {
-        return { ...base, passed: false, expected: expectedLines, actual: [error.message], message: `error message mismatch: ${error.message}` };
-      }
-      if (re !== null && !new RegExp(re[1] as string).test(error.message)) {
-        return { ...base, passed: false, expected: expectedLines, actual: [error.message], message: `error message does not match: ${error.message}` };
-      }
-    }
-    return { ...base, passed: true, expected: expectedLines, actual: [error.message], message: error.message };
-  }
+  if (command === 'eval_fail') return checkFailure(base, expectedText, error, result ? resultLines(result) : []);
 
+  if (error instanceof PromqlError && error.kind === 'unsupported') {
+    return { ...base, passed: false, skipped: true, expected: expectedText.map((e) => e.text), actual: [error.message], message: `skipped: ${error.message}` };
+  }
   const expected: Expected[] = [];
   for (const e of expectedText) {
     const bare = parseNumber(e.text);
@@ -364,4 +396,109 @@ function compare(
     if (!eq(a.value, e.value)) return `expected ${e.text}, got ${describe(a.labels, a.value)}`;
   }
   return undefined;
+}
+
+function checkFailure(
+  base: Omit<PromqlTestCase, 'passed' | 'expected' | 'actual' | 'message'>,
+  expectedText: { text: string; line: number }[],
+  error: Error | undefined,
+  actualLines: string[],
+): PromqlTestCase {
+  const expectedLines = expectedText.map((e) => e.text);
+  if (error === undefined) return { ...base, passed: false, expected: expectedLines, actual: actualLines, message: 'expected an error, got a result' };
+  if (!(error instanceof PromqlError)) return { ...base, passed: false, expected: expectedLines, actual: [], message: `non-PromQL error: ${error.message}` };
+  for (const e of expectedText) {
+    const msg = /^expected_fail_message\s+(.*)$/.exec(e.text);
+    const re = /^expected_fail_regexp\s+(.*)$/.exec(e.text);
+    if (msg !== null && error.message !== msg[1] && error.detail !== msg[1]) {
+      return { ...base, passed: false, expected: expectedLines, actual: [error.message], message: `error message mismatch: ${error.message}` };
+    }
+    if (re !== null && !new RegExp(re[1] as string).test(error.message)) {
+      return { ...base, passed: false, expected: expectedLines, actual: [error.message], message: `error message does not match: ${error.message}` };
+    }
+  }
+  return { ...base, passed: true, expected: expectedLines, actual: [error.message], message: error.message };
+}
+
+/** `eval range from <start> to <end> step <step> <expr>` (promqltest `evalCmd` with a range). */
+function runRangeCase(
+  command: string,
+  query: string,
+  startMs: number,
+  range: { endMs: number; stepMs: number },
+  expectedText: { text: string; line: number }[],
+  line: number,
+  store: SeriesStore,
+  version: 2 | 3,
+  opts: PromqlTestOptions,
+): PromqlTestCase {
+  const base = { line, command, query, timeMs: startMs, range, prometheusVersion: version };
+  let result: ReturnType<typeof evaluateRange> | undefined;
+  let error: Error | undefined;
+  try {
+    const q = compileQuery(query, { prometheusVersion: version });
+    result = evaluateRange(q, store, startMs, range.endMs, range.stepMs, { prometheusVersion: version, lookbackDeltaMs: opts.lookbackDeltaMs });
+  } catch (e) {
+    error = e instanceof Error ? e : new Error(String(e));
+  }
+  const steps: number[] = [];
+  for (let t = startMs; t <= range.endMs; t += range.stepMs) steps.push(t);
+  const rowText = (labels: Labels, byT: Map<number, number>): string =>
+    `${labels.toString()} ${steps.map((t) => (byT.has(t) ? formatPromValue(byT.get(t) as number) : '_')).join(' ')}`;
+  const actualLines =
+    result === undefined ? [] : result.series.map((s) => rowText(Labels.from(s.labels), new Map(s.points.map((p) => [p.t, p.value]))));
+  if (command === 'eval_fail') return checkFailure(base, expectedText, error, actualLines);
+  if (error instanceof PromqlError && error.kind === 'unsupported') {
+    return { ...base, passed: false, skipped: true, expected: expectedText.map((e) => e.text), actual: [error.message], message: `skipped: ${error.message}` };
+  }
+  const expected: { labels: Labels; slots: SeriesSlot[]; text: string }[] = [];
+  for (const e of expectedText) {
+    const desc = parseSeriesDescription(e.text);
+    const slots = typeof desc === 'string' ? desc : expandSeriesValues(desc.rest);
+    if (typeof desc === 'string' || typeof slots === 'string') {
+      return { ...base, passed: false, expected: expectedText.map((x) => x.text), actual: actualLines, message: `line ${e.line}: ${typeof desc === 'string' ? desc : (slots as string)}` };
+    }
+    expected.push({ labels: desc.labels, slots, text: e.text });
+  }
+  const expectedLines = expected.map((e) => {
+    const byT = new Map<number, number>();
+    e.slots.forEach((slot, i) => {
+      if (slot.kind === 'value' && i < steps.length) byT.set(steps[i] as number, slot.value);
+    });
+    return rowText(e.labels, byT);
+  });
+  if (error !== undefined || result === undefined) {
+    return { ...base, passed: false, expected: expectedLines, actual: [], message: `unexpected error: ${error?.message ?? 'no result'}` };
+  }
+  const eq = command === 'eval_exact' || opts.exact === true ? exactEqual : (a: number, b: number) => almostEqual(a, b);
+  let mismatch: string | undefined;
+  if (result.series.length !== expected.length) mismatch = `expected ${expected.length} series, got ${result.series.length}`;
+  const byKey = new Map(result.series.map((s) => [Labels.from(s.labels).key, s]));
+  for (const e of expected) {
+    if (mismatch !== undefined) break;
+    if (e.slots.length !== steps.length) {
+      mismatch = `${e.text}: ${e.slots.length} slot(s) for ${steps.length} step(s)`;
+      break;
+    }
+    const a = byKey.get(e.labels.key);
+    if (a === undefined) {
+      mismatch = `missing series ${e.labels.toString()}`;
+      break;
+    }
+    const byT = new Map(a.points.map((p) => [p.t, p.value]));
+    for (let i = 0; i < steps.length; i++) {
+      const slot = e.slots[i] as SeriesSlot;
+      const t = steps[i] as number;
+      const got = byT.get(t);
+      if (slot.kind !== 'value') {
+        if (got !== undefined) mismatch = `${e.labels.toString()} at ${t / 1000}s: expected no point, got ${formatPromValue(got)}`;
+      } else if (got === undefined) {
+        mismatch = `${e.labels.toString()} at ${t / 1000}s: expected ${formatPromValue(slot.value)}, got no point`;
+      } else if (!eq(got, slot.value)) {
+        mismatch = `${e.labels.toString()} at ${t / 1000}s: expected ${formatPromValue(slot.value)}, got ${formatPromValue(got)}`;
+      }
+      if (mismatch !== undefined) break;
+    }
+  }
+  return { ...base, passed: mismatch === undefined, expected: expectedLines, actual: actualLines, message: mismatch };
 }

@@ -55,8 +55,9 @@ describe('parse errors: Prometheus text and position', () => {
     expect(e.kind).toBe('unsupported');
     expect(e.message).toBe('1:20: function "predict_linear" is not supported by rehearse yet');
     expect(errorOf('holt_winters(x[5m], 0.1, 0.2)', 2).message).toBe('1:1: function "holt_winters" is not supported by rehearse yet');
-    expect(errorOf('x[5m:1m]').kind).toBe('unsupported');
-    expect(errorOf('quantile(0.9, x)').kind).toBe('unsupported');
+    expect(errorOf('limitk(2, x)').message).toBe('1:1: aggregation "limitk" is not supported by rehearse yet');
+    expect(errorOf('x atan2 y').message).toBe('1:3: binary operator "atan2" is not supported by rehearse yet');
+    expect(errorOf('sum(x) + sgn(x)').message).toBe('1:10: function "sgn" is not supported by rehearse yet');
     expect(errorOf('x[5m+1m]').kind).toBe('unsupported');
   });
 
