@@ -29,7 +29,7 @@ import { compileQuery, evaluateInstant, PromqlError, type CompiledQuery } from '
 import { RandomStream } from '../../../sim/engine/random.js';
 import type { SeriesStore } from '../../../sim/metrics/store.js';
 import { answerFromApi, answerFromError, difference, formatAnswer, ourAnswer, sameErrorMessage, type Answer } from '../helpers/compare.js';
-import { findPrometheusBinaries, PrometheusServer, SETUP_HINT, type PrometheusBinaries } from '../helpers/servers.js';
+import { findPrometheusBinaries, PrometheusServer, SETUP_HINT, type PrometheusBinaries } from '../../../harness/prometheus/realServer.js';
 import { QueryGenerator } from './corpus.js';
 import { generateDataset, toOpenMetrics, toSeriesStore, type Dataset } from './dataset.js';
 

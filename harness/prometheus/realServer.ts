@@ -1,4 +1,4 @@
-// Real Prometheus servers for differential tests: finds the binaries that
+// Real Prometheus servers (for differential tests and the PromQL benchmark): finds the binaries that
 // scripts/setup-differential.sh put into the cache, backfills a data dir with
 // `promtool tsdb create-blocks-from openmetrics` (reference §7.2), starts a server on 127.0.0.1
 // with an empty scrape config and long retention (§7.3, §7.4), waits for /-/ready, and stops it
