@@ -55,6 +55,7 @@ export function defaultScenario(paths: readonly string[]): ScenarioSpec {
     seed: d.seed,
     untilMs: d.untilMs,
     prometheusVersion: d.prometheusVersion,
+    exprVersion: d.exprVersion,
     podStartup: d.podStartup,
     initialRevisionReady: d.initialRevisionReady,
     traffic: { rps: d.traffic.rps, steps: [], service: undefined },

@@ -223,7 +223,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     bucketsSeconds: DEFAULT_BUCKETS_SECONDS,
     errorCode: scenario.metrics.errorCode,
   });
-  const provider = new PrometheusProvider({ store, prometheusVersion, exprVersion: options.exprVersion ?? '1.15' });
+  const provider = new PrometheusProvider({ store, prometheusVersion, exprVersion: options.exprVersion ?? scenario.exprVersion });
   const analysis = new AnalysisController(kernel, trace, provider);
 
   const rollout = new SimRollout({ ...manifest, spec: { ...manifest.spec, template: initialTemplate } });

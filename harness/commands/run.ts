@@ -20,6 +20,7 @@ interface RunArgs {
   json: boolean;
   trace?: string;
   prometheusVersion?: number;
+  exprVersion?: string;
   pods: boolean;
 }
 
@@ -41,6 +42,8 @@ function runCommand(argv: RunArgs, io: CliIo): number {
   if (argv.seed !== undefined && (!Number.isSafeInteger(argv.seed) || argv.seed < 0)) usageError(`--seed: expected a non-negative integer, got ${argv.seed}.`);
   const pv = argv.prometheusVersion;
   if (pv !== undefined && pv !== 2 && pv !== 3) usageError(`--prometheus-version: expected 2 or 3, got ${pv}.`);
+  const ev = argv.exprVersion;
+  if (ev !== undefined && ev !== '1.15' && ev !== '1.17') usageError(`--expr-version: expected 1.15 (Argo Rollouts up to 1.9) or 1.17 (Argo Rollouts 1.10), got ${ev}.`);
 
   const inputs = loadRunInputs(argv.scenario, io.readStdin);
   for (const w of inputs.manifests.warnings) process.stderr.write(formatDiagnostic(w) + '\n');
@@ -48,6 +51,7 @@ function runCommand(argv: RunArgs, io: CliIo): number {
     ...(argv.seed !== undefined ? { seed: argv.seed } : {}),
     ...(untilMs !== undefined ? { untilMs } : {}),
     ...(pv !== undefined ? { prometheusVersion: pv as 2 | 3 } : {}),
+    ...(ev !== undefined ? { exprVersion: ev as '1.15' | '1.17' } : {}),
   });
   const traceText = result.trace.map((e) => JSON.stringify(e)).join('\n') + '\n';
   const traceSha256 = createHash('sha256').update(traceText).digest('hex');
@@ -56,6 +60,7 @@ function runCommand(argv: RunArgs, io: CliIo): number {
   const reproduce = ['rehearse', 'run', ...inputs.args.map(quote), '--seed', String(result.seed)];
   if (argv.until !== undefined) reproduce.push('--until', argv.until);
   if (pv !== undefined) reproduce.push('--prometheus-version', String(pv));
+  if (ev !== undefined) reproduce.push('--expr-version', ev);
 
   if (argv.json) {
     process.stdout.write(JSON.stringify(jsonSummary(result, traceSha256, reproduce.join(' ')), null, 2) + '\n');
@@ -106,6 +111,7 @@ export const runCommandModule: RehearseCommand = (ctx) => ({
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object instead of the timeline' })
       .option('trace', { type: 'string', describe: 'write the trace as JSON lines to this file' })
       .option('prometheus-version', { type: 'number', describe: 'PromQL semantics: 2 or 3 (default 3)' })
+      .option('expr-version', { type: 'string', describe: 'condition language: 1.15 (Argo Rollouts ≤ 1.9, default) or 1.17 (Argo 1.10)' })
       .option('pods', { type: 'boolean', default: false, describe: 'show every pod transition in the timeline' }),
   handler: (args) => {
     const a = args as unknown as RunArgs;

@@ -5,6 +5,8 @@ export const SCENARIO_DEFAULTS = {
   seed: 1,
   /** Prometheus major version whose query semantics the simulated server follows. */
   prometheusVersion: 3 as 2 | 3,
+  /** Argo Rollouts v1.9.x evaluates conditions with antonmedv/expr v1.15.5. */
+  exprVersion: '1.15' as '1.15' | '1.17',
   /** Virtual-time limit of a run. */
   untilMs: 60 * 60 * 1000,
   podStartup: { medianMs: 8_000, p99Ms: 30_000 },

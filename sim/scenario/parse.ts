@@ -32,6 +32,7 @@ const specSchema = obj(
     seed: int64,
     until: str,
     prometheusVersion: any,
+    exprVersion: any,
     cluster: obj('Cluster', { podStartup: obj('PodStartup', { median: str, p99: str }), initialRevisionReady: { type: 'bool' } }),
     traffic: obj('Traffic', {
       rps: any,
@@ -256,6 +257,12 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
       field(expectJson, 'maxFailedRequestRatio') !== undefined ? c.ratio('spec.expect.maxFailedRequestRatio', field(expectJson, 'maxFailedRequestRatio'), 1) : undefined,
   };
 
+  const ev = field(spec, 'exprVersion');
+  let exprVersion: '1.15' | '1.17' = d.exprVersion;
+  if (ev !== undefined && ev !== null) {
+    if (ev === '1.15' || ev === '1.17') exprVersion = ev;
+    else c.error('spec.exprVersion', `expected "1.15" (Argo Rollouts up to 1.9) or "1.17" (Argo Rollouts 1.10), got ${JSON.stringify(ev)}.`);
+  }
   const pv = field(spec, 'prometheusVersion');
   let prometheusVersion: 2 | 3 = d.prometheusVersion;
   if (pv !== undefined && pv !== null) {
@@ -279,6 +286,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     seed: typeof seedJson === 'number' ? seedJson : d.seed,
     untilMs,
     prometheusVersion,
+    exprVersion,
     podStartup: { medianMs, p99Ms },
     initialRevisionReady: (field(objAt(spec, 'cluster'), 'initialRevisionReady') as boolean | undefined) ?? d.initialRevisionReady,
     traffic: { rps, steps, service: strAt(traffic, 'service') },

@@ -31,6 +31,8 @@ export interface ScenarioSpec {
   readonly seed: number;
   readonly untilMs: number;
   readonly prometheusVersion: 2 | 3;
+  /** expr-lang of the conditions: '1.15' (antonmedv/expr, Argo Rollouts ≤ 1.9) or '1.17' (expr-lang/expr, Argo 1.10). */
+  readonly exprVersion: '1.15' | '1.17';
   readonly podStartup: { readonly medianMs: number; readonly p99Ms: number };
   /**
    * Whether the revision deployed at t=0 (the healthy previous revision) starts with its pods

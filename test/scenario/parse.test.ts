@@ -409,7 +409,7 @@ spec:
       const e = errorOf(scenario('  faults: [{ at: 20m, kind: prometheusOutage }]\n'));
       expect(e.field).toBe('spec.faults');
       expect(e.message).not.toMatch(/Did you mean/);
-      expect(e.message).toMatch(/Known fields: manifests, seed, until, prometheusVersion, cluster, traffic, metrics, versions, defaultVersion, change, expect\.$/);
+      expect(e.message).toMatch(/Known fields: manifests, seed, until, prometheusVersion, exprVersion, cluster, traffic, metrics, versions, defaultVersion, change, expect\.$/);
     });
   });
 

@@ -257,7 +257,7 @@ describe('documented defaults', () => {
     const minimal = { apiVersion: 'rehearse.dev/v1alpha1', kind: 'Scenario', metadata: { name: 'd' }, spec: { manifests: ['m'] } };
     const explicit = structuredClone(minimal) as { spec: Record<string, unknown> };
     fill(schema.properties!.spec!, explicit.spec);
-    expect(Object.keys(explicit.spec).sort()).toEqual(['cluster', 'defaultVersion', 'manifests', 'metrics', 'prometheusVersion', 'seed', 'traffic', 'until', 'versions']);
+    expect(Object.keys(explicit.spec).sort()).toEqual(['cluster', 'defaultVersion', 'exprVersion', 'manifests', 'metrics', 'prometheusVersion', 'seed', 'traffic', 'until', 'versions']);
     expect(schemaAccepts(explicit)).toBe(true);
     const strip = (s: ScenarioSpec): Omit<ScenarioSpec, 'positions'> => {
       const { positions: _positions, ...rest } = s;
