@@ -64,6 +64,7 @@ export function defaultScenario(paths: readonly string[]): ScenarioSpec {
     defaultVersion: d.version,
     change: { atMs: d.changeAtMs, image: undefined, container: undefined },
     expect: { outcome: undefined, withinMs: undefined, maxCanaryWeight: undefined, maxFailedRequestRatio: undefined },
+    faults: [],
     positions: new Map(),
   };
 }

@@ -15,6 +15,7 @@ import { Kernel, LimitReachedError, Priority } from './engine/kernel.js';
 import { RandomStreams } from './engine/random.js';
 import { TraceRecorder, type TraceEntry } from './engine/trace.js';
 import { InputError } from './diagnostics.js';
+import { installFaults } from './faults/catalogue.js';
 import { podTemplateHash } from './manifests/templateHash.js';
 import type { ManifestSet, PodTemplateSpec, Rollout, SourcePosition } from './manifests/types.js';
 import { genericPreset } from './metrics/presets/generic.js';
@@ -288,6 +289,12 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
       controller.enqueue();
     });
   }
+
+  installFaults(
+    scenario.faults,
+    { kernel, trace, cluster, traffic, scraper, store, provider, analysis, router, controller, rollout, untilMs },
+    (fault) => streams.stream(`fault/${fault.index}/${fault.kind}`),
+  );
 
   const warnings: string[] = [];
   try {

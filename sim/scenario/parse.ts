@@ -10,6 +10,9 @@ import type { FieldSchema, ObjectSchema } from '../manifests/schema.js';
 import type { SourcePosition } from '../manifests/types.js';
 import { childPath, positionOfNode, walk, type Json, type WalkContext } from '../manifests/yamlWalk.js';
 import { SCENARIO_DEFAULTS } from './defaults.js';
+import { FAULT_KINDS } from '../faults/catalogue.js';
+import type { FaultParamType, FaultParamValue, FaultSpec } from '../faults/types.js';
+import { suggestName } from '../manifests/suggest.js';
 import type { Expectations, Outcome, ScenarioSpec, VersionSpec } from './types.js';
 
 export const SCENARIO_API_VERSION = 'rehearse.dev/v1alpha1';
@@ -45,6 +48,11 @@ const specSchema = obj(
     defaultVersion: versionSchema,
     change: obj('Change', { at: str, image: str, container: str }, { at: 'change.at is required (when the update is applied)' }),
     expect: obj('Expect', { outcome: str, within: str, maxCanaryWeight: any, maxFailedRequestRatio: any }),
+    // Each kind has its own parameters (sim/faults/catalogue.ts), checked below.
+    faults: {
+      type: 'list',
+      items: { type: 'object', name: 'Fault', fields: { kind: str, at: str, for: str, target: str }, required: { kind: 'every fault needs a `kind`', at: 'every fault needs `at` (when it starts)' }, open: true },
+    },
   },
   // A scenario without manifests cannot run; saying so here reports it with every other problem.
   { manifests: MANIFESTS_NEEDED },
@@ -257,6 +265,8 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
       field(expectJson, 'maxFailedRequestRatio') !== undefined ? c.ratio('spec.expect.maxFailedRequestRatio', field(expectJson, 'maxFailedRequestRatio'), 1) : undefined,
   };
 
+  const faults = parseFaults(c, (field(spec, 'faults') as Json[] | undefined) ?? []);
+
   const ev = field(spec, 'exprVersion');
   let exprVersion: '1.15' | '1.17' = d.exprVersion;
   if (ev !== undefined && ev !== null) {
@@ -287,6 +297,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     untilMs,
     prometheusVersion,
     exprVersion,
+    faults,
     podStartup: { medianMs, p99Ms },
     initialRevisionReady: (field(objAt(spec, 'cluster'), 'initialRevisionReady') as boolean | undefined) ?? d.initialRevisionReady,
     traffic: { rps, steps, service: strAt(traffic, 'service') },
@@ -297,4 +308,88 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     expect,
     positions: ctx.positions,
   };
+}
+
+const FAULT_KEYS = new Set(['kind', 'at', 'for', 'target']);
+
+/** The `faults:` list: a known kind, its window, its target and its parameters, each checked. */
+function parseFaults(c: ValueChecker, items: readonly Json[]): FaultSpec[] {
+  const out: FaultSpec[] = [];
+  items.forEach((item, index) => {
+    const f = item as J;
+    const path = `spec.faults[${index}]`;
+    const kindName = strAt(f, 'kind') ?? '';
+    const kind = FAULT_KINDS.get(kindName);
+    if (!kind) {
+      const hint = suggestName(kindName, [...FAULT_KINDS.keys()]);
+      c.error(`${path}.kind`, `unknown fault kind "${kindName}".${hint ? ` Did you mean \`${hint}\`?` : ''} Known kinds: ${[...FAULT_KINDS.keys()].join(', ')}.`);
+      return;
+    }
+    const atMs = c.duration(`${path}.at`, strAt(f, 'at'), 0);
+    const forText = strAt(f, 'for');
+    const forMs = forText === undefined ? undefined : c.duration(`${path}.for`, forText, 0, 1);
+    const image = strAt(f, 'target');
+    if (kind.target === 'required' && image === undefined) c.error(path, `fault "${kind.kind}" needs \`target:\` — the image of the version it affects.`);
+    if (kind.target === 'none' && image !== undefined) c.error(`${path}.target`, `fault "${kind.kind}" takes no target.`);
+    const params: Record<string, FaultParamValue> = {};
+    for (const key of Object.keys(f ?? {})) {
+      if (FAULT_KEYS.has(key) || key in kind.params) continue;
+      const hint = suggestName(key, [...FAULT_KEYS, ...Object.keys(kind.params)]);
+      c.error(`${path}.${key}`, `fault "${kind.kind}" has no parameter \`${key}\`.${hint ? ` Did you mean \`${hint}\`?` : ''} Its parameters: ${Object.keys(kind.params).join(', ') || 'none'}.`);
+    }
+    for (const [name, spec] of Object.entries(kind.params)) {
+      const p = `${path}.${name}`;
+      const raw = field(f, name);
+      if (raw === undefined || raw === null) {
+        if (spec.default === undefined) c.error(path, `fault "${kind.kind}" needs \`${name}\`: ${spec.description}`);
+        else params[name] = spec.default;
+        continue;
+      }
+      const value = faultParam(c, p, raw, spec.type);
+      if (value === undefined) continue;
+      if (typeof value === 'number' && ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max))) {
+        c.error(p, `expected ${name} between ${spec.min ?? '-∞'} and ${spec.max ?? '∞'}, got ${JSON.stringify(raw)}.`);
+        continue;
+      }
+      if (typeof value === 'string' && spec.values !== undefined && !spec.values.includes(value)) {
+        c.error(p, `expected one of ${spec.values.join(', ')}, got "${value}".`);
+        continue;
+      }
+      params[name] = value;
+    }
+    out.push({ kind: kind.kind, index, atMs, forMs, image, params });
+  });
+  return out;
+}
+
+function faultParam(c: ValueChecker, path: string, raw: Json, type: FaultParamType): FaultParamValue | undefined {
+  switch (type) {
+    case 'duration':
+      if (typeof raw !== 'string') {
+        c.error(path, `expected a duration such as "30s", got ${JSON.stringify(raw)}.`);
+        return undefined;
+      }
+      return c.duration(path, raw, 0);
+    case 'ratio':
+      return c.ratio(path, raw, 0);
+    case 'number':
+    case 'integer':
+      if (typeof raw !== 'number' || !Number.isFinite(raw) || (type === 'integer' && !Number.isInteger(raw))) {
+        c.error(path, `expected ${type === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}.`);
+        return undefined;
+      }
+      return raw;
+    case 'boolean':
+      if (typeof raw !== 'boolean') {
+        c.error(path, `expected true or false, got ${JSON.stringify(raw)}.`);
+        return undefined;
+      }
+      return raw;
+    default:
+      if (typeof raw !== 'string') {
+        c.error(path, `expected a string, got ${JSON.stringify(raw)}.`);
+        return undefined;
+      }
+      return raw;
+  }
 }

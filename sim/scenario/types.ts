@@ -1,6 +1,7 @@
 // A scenario, parsed and checked: the world around the user's manifests (DESIGN.md "Scenario
 // file"). It never restates the rollout; it says how pods start, how much traffic arrives, how each
 // version behaves, which change starts the rollout, and what must hold afterwards.
+import type { FaultSpec } from '../faults/types.js';
 import type { SourcePosition } from '../manifests/types.js';
 
 export type Outcome = 'promoted' | 'aborted' | 'paused' | 'progressing';
@@ -53,6 +54,8 @@ export interface ScenarioSpec {
     | { readonly atMs: number; readonly image: string | undefined; readonly container: string | undefined }
     | undefined;
   readonly expect: Expectations;
+  /** Injected failures, in the order written (sim/faults/catalogue.ts lists the kinds). */
+  readonly faults: readonly FaultSpec[];
   /** Where each field was written, for errors found after parsing (e.g. a missing manifest). */
   readonly positions: ReadonlyMap<string, SourcePosition>;
 }
