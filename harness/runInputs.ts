@@ -31,7 +31,11 @@ export function isScenarioFile(path: string): boolean {
   }
 }
 
-export function loadScenarioFile(path: string, readStdin?: () => string): RunInputs {
+/**
+ * `manifestsOverride` (--manifests: a file, folder or "-") replaces the scenario's own manifests,
+ * to rehearse the manifests of a change under review with the scenario's world and expectations.
+ */
+export function loadScenarioFile(path: string, readStdin?: () => string, manifestsOverride?: string): RunInputs {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -40,7 +44,7 @@ export function loadScenarioFile(path: string, readStdin?: () => string): RunInp
   }
   const scenario = parseScenario(path, text);
   const base = dirname(path);
-  const paths = scenario.manifests.map((m) => (m === '-' ? '-' : resolve(base, m)));
+  const paths = manifestsOverride !== undefined ? [manifestsOverride] : scenario.manifests.map((m) => (m === '-' ? '-' : resolve(base, m)));
   const manifests = loadManifests(readManifestSources(paths, readStdin ? { readStdin } : {}));
   return { scenario, manifests, args: [path] };
 }
@@ -69,8 +73,11 @@ export function defaultScenario(paths: readonly string[]): ScenarioSpec {
   };
 }
 
-export function loadRunInputs(args: readonly string[], readStdin?: () => string): RunInputs {
-  if (args.length === 1 && isScenarioFile(args[0]!)) return loadScenarioFile(args[0]!, readStdin);
+export function loadRunInputs(args: readonly string[], readStdin?: () => string, manifestsOverride?: string): RunInputs {
+  if (args.length === 1 && isScenarioFile(args[0]!)) return loadScenarioFile(args[0]!, readStdin, manifestsOverride);
+  if (manifestsOverride !== undefined) {
+    throw new InputError([{ severity: 'error', file: '<command line>', line: 0, column: 0, field: '', message: '--manifests replaces the manifests of a scenario file: give one scenario file (kind: Scenario), or pass the manifests themselves instead.' }]);
+  }
   const manifests = loadManifests(readManifestSources(args, readStdin ? { readStdin } : {}));
   return { scenario: defaultScenario(args), manifests, args };
 }

@@ -31,6 +31,9 @@ import { TrafficRouter } from './traffic/router.js';
 import { currentRoutes, type Routing } from './traffic/routing.js';
 import { TrafficModel } from './traffic/trafficModel.js';
 import { changedTemplate, markedAsPreviousRevision } from './rollouts/templates.js';
+import { evaluateExpectations } from './expect/evaluate.js';
+import type { ExpectationResult, RunObservation } from './expect/types.js';
+import { POD_TEMPLATE_HASH_LABEL } from './cluster/replicaSet.js';
 
 export interface RunOptions {
   readonly seed?: number;
@@ -43,12 +46,7 @@ export interface RunOptions {
   readonly keepStore?: boolean;
 }
 
-export interface ExpectationResult {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly expected: string;
-  readonly actual: string;
-}
+export type { ExpectationResult } from './expect/types.js';
 
 export interface VersionTotals {
   readonly image: string;
@@ -402,30 +400,7 @@ function summarise(i: SummaryInput): RunResult {
   }));
 
   const totals = i.traffic.totals;
-  const expectations: ExpectationResult[] = [];
-  const x = i.scenario.expect;
-  if (x.outcome !== undefined) expectations.push({ name: 'outcome', ok: outcome === x.outcome, expected: x.outcome, actual: outcome });
-  if (x.withinMs !== undefined) {
-    const took = decidedAt !== null && i.changeAt !== null ? decidedAt - i.changeAt : null;
-    expectations.push({
-      name: 'within',
-      ok: took !== null && took <= x.withinMs,
-      expected: `decided within ${formatDuration(x.withinMs)} of the change`,
-      actual: took === null ? 'not decided' : `decided after ${formatDuration(took)}`,
-    });
-  }
-  if (x.maxCanaryWeight !== undefined) {
-    expectations.push({ name: 'maxCanaryWeight', ok: i.maxCanaryWeight <= x.maxCanaryWeight, expected: `≤ ${x.maxCanaryWeight}`, actual: String(i.maxCanaryWeight) });
-  }
-  if (x.maxFailedRequestRatio !== undefined) {
-    const ratio = totals.total > 0 ? totals.failed / totals.total : 0;
-    expectations.push({
-      name: 'maxFailedRequestRatio',
-      ok: ratio <= x.maxFailedRequestRatio,
-      expected: `≤ ${formatPercent(x.maxFailedRequestRatio)}`,
-      actual: `${formatPercent(ratio)} (${totals.failed} of ${totals.total})`,
-    });
-  }
+  const expectations = evaluateExpectations(i.scenario.expect, observe(i, outcome, decidedAt, byVersion, analysisRuns));
 
   return {
     scenario: i.scenario.name,
@@ -452,22 +427,40 @@ function summarise(i: SummaryInput): RunResult {
   };
 }
 
-/** Go's time.Duration.String for whole milliseconds: 90000 → "1m30s", 3600000 → "1h0m0s", 1500 → "1.5s". */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  const sign = ms < 0 ? '-' : '';
-  let rest = Math.abs(ms);
-  if (rest < 1000) return `${sign}${rest}ms`;
-  const h = Math.floor(rest / 3_600_000);
-  rest -= h * 3_600_000;
-  const m = Math.floor(rest / 60_000);
-  rest -= m * 60_000;
-  const s = `${rest / 1000}s`;
-  if (h > 0) return `${sign}${h}h${m}m${s}`;
-  if (m > 0) return `${sign}${m}m${s}`;
-  return `${sign}${s}`;
+/** What the run observed, for the `expect` block (sim/expect/evaluate.ts). */
+function observe(
+  i: SummaryInput,
+  outcome: Outcome,
+  decidedAt: number | null,
+  byVersion: Record<string, VersionTotals>,
+  analysisRuns: readonly AnalysisRunSummary[],
+): RunObservation {
+  const s = i.rollout.status;
+  const entries = i.trace.entries;
+  const endedAt = (run: string): number | null => {
+    for (const e of entries) if (e.type === 'analysisRun' && e.run === run && TERMINAL_PHASES.has(String(e.phase))) return e.t;
+    return null;
+  };
+  const stableHash = s.stableRS ?? '';
+  const services = new Map<string, string | undefined>();
+  for (const [name, svc] of [...i.cluster.services].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) services.set(name, svc.selector[POD_TEMPLATE_HASH_LABEL]);
+  return {
+    outcome,
+    decidedAt,
+    changeAt: i.changeAt,
+    maxCanaryWeight: i.maxCanaryWeight,
+    requests: { total: i.traffic.totals.total, failed: i.traffic.totals.failed, byVersion: Object.values(byVersion) },
+    analysisRuns: analysisRuns.map((r) => ({ ...r, endedAt: endedAt(r.name) })),
+    events: entries.filter((e) => e.type === 'event').map((e) => ({ t: e.t, reason: String(e.reason) })),
+    final: {
+      stableHash,
+      canaryHash: s.currentPodHash && s.currentPodHash !== stableHash ? s.currentPodHash : undefined,
+      replicaSets: i.cluster.replicaSets.map((rs) => ({ podTemplateHash: rs.podTemplateHash, image: imageOf(rs.template), replicas: rs.statusReplicas, ready: rs.readyReplicas })),
+      services,
+    },
+  };
 }
 
-function formatPercent(r: number): string {
-  return `${(r * 100).toFixed(3).replace(/\.?0+$/, '')}%`;
-}
+const TERMINAL_PHASES = new Set(['Successful', 'Failed', 'Error', 'Inconclusive']);
+
+export { formatDuration } from './expect/format.js';

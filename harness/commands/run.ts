@@ -22,6 +22,7 @@ interface RunArgs {
   prometheusVersion?: number;
   exprVersion?: string;
   pods: boolean;
+  manifests?: string;
 }
 
 function quote(arg: string): string {
@@ -45,7 +46,7 @@ function runCommand(argv: RunArgs, io: CliIo): number {
   const ev = argv.exprVersion;
   if (ev !== undefined && ev !== '1.15' && ev !== '1.17') usageError(`--expr-version: expected 1.15 (Argo Rollouts up to 1.9) or 1.17 (Argo Rollouts 1.10), got ${ev}.`);
 
-  const inputs = loadRunInputs(argv.scenario, io.readStdin);
+  const inputs = loadRunInputs(argv.scenario, io.readStdin, argv.manifests);
   for (const w of inputs.manifests.warnings) process.stderr.write(formatDiagnostic(w) + '\n');
   const result = runScenario(inputs.scenario, inputs.manifests, {
     ...(argv.seed !== undefined ? { seed: argv.seed } : {}),
@@ -61,6 +62,7 @@ function runCommand(argv: RunArgs, io: CliIo): number {
   if (argv.until !== undefined) reproduce.push('--until', argv.until);
   if (pv !== undefined) reproduce.push('--prometheus-version', String(pv));
   if (ev !== undefined) reproduce.push('--expr-version', ev);
+  if (argv.manifests !== undefined) reproduce.push('--manifests', quote(argv.manifests));
 
   if (argv.json) {
     process.stdout.write(JSON.stringify(jsonSummary(result, traceSha256, reproduce.join(' ')), null, 2) + '\n');
@@ -112,9 +114,10 @@ export const runCommandModule: RehearseCommand = (ctx) => ({
       .option('trace', { type: 'string', describe: 'write the trace as JSON lines to this file' })
       .option('prometheus-version', { type: 'number', describe: 'PromQL semantics: 2 or 3 (default 3)' })
       .option('expr-version', { type: 'string', describe: 'condition language: 1.15 (Argo Rollouts ≤ 1.9, default) or 1.17 (Argo 1.10)' })
-      .option('pods', { type: 'boolean', default: false, describe: 'show every pod transition in the timeline' }),
+      .option('pods', { type: 'boolean', default: false, describe: 'show every pod transition in the timeline' })
+      .option('manifests', { type: 'string', describe: "replace the scenario's manifests with these: a file, folder, or - for stdin" }),
   handler: (args) => {
     const a = args as unknown as RunArgs;
-    ctx.setExitCode(runCommand({ ...a, scenario: a.scenario.map(fromStdinArg) }, ctx.io));
+    ctx.setExitCode(runCommand({ ...a, scenario: a.scenario.map(fromStdinArg), ...(a.manifests !== undefined ? { manifests: fromStdinArg(a.manifests) } : {}) }, ctx.io));
   },
 });

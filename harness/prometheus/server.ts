@@ -429,7 +429,7 @@ function apiQuery(ctx: Ctx, req: ApiRequest): ApiResult {
 
   let r: QueryResult;
   try {
-    r = evaluateInstant(q, ctx.store, timeVirtualMs, evalOpts.value);
+    r = evaluateInstant(q, ctx.store, timeVirtualMs, { ...evalOpts.value, epochMs: ctx.clock.toUnixMs(0) });
   } catch (e) {
     return { ...evaluationFailure(e), log };
   }
@@ -508,7 +508,7 @@ function apiQueryRange(ctx: Ctx, req: ApiRequest): ApiResult {
   const vEnd = vStart + steps * vStep;
   let r: RangeResult;
   try {
-    r = evaluateRange(q, ctx.store, vStart, vEnd, vStep, evalOpts.value);
+    r = evaluateRange(q, ctx.store, vStart, vEnd, vStep, { ...evalOpts.value, epochMs: ctx.clock.toUnixMs(0) });
   } catch (e) {
     return { ...evaluationFailure(e), log };
   }

@@ -4,7 +4,7 @@
 import { Priority, type Kernel, type ScheduledAction } from '../engine/kernel.js';
 import type { TraceRecorder } from '../engine/trace.js';
 import type { AnalysisArg, AnalysisTemplate, Metric, RolloutAnalysis } from '../manifests/types.js';
-import { AnalysisRun, type AnalysisRunLabels, type MeasurementProvider } from './analysisRun.js';
+import { AnalysisRun, type AnalysisRunLabels, type MeasurementListener, type MeasurementProvider } from './analysisRun.js';
 import { ArgumentError, resolveMetric, type ResolvedMetric } from './metric.js';
 import { isCompleted } from './types.js';
 
@@ -25,6 +25,10 @@ export class AnalysisController {
   private readonly owners = new Map<AnalysisRun, string>();
   private readonly timers = new Map<AnalysisRun, ScheduledAction>();
   private readonly phaseListeners: ((run: AnalysisRun) => void)[] = [];
+  /** While the controller process is down (a controller restart fault), nothing is reconciled. */
+  private down = false;
+  /** Overlapping restarts: the process runs again only when the last one's downtime is over. */
+  private stopsPending = 0;
 
   constructor(
     private readonly kernel: Kernel,
@@ -130,7 +134,30 @@ export class AnalysisController {
     return undefined;
   }
 
+  /**
+   * The controller process stops (a restart): the work queue and its delayed requeues are lost,
+   * and a reconcile waiting for slow queries never writes its measurements. Returns the runs
+   * whose in-flight reconcile was lost.
+   */
+  stop(): AnalysisRun[] {
+    this.stopsPending++;
+    this.down = true;
+    const lost: AnalysisRun[] = [];
+    for (const timer of this.timers.values()) this.kernel.cancel(timer);
+    this.timers.clear();
+    for (const run of this.runs) if (run.abandonInFlight()) lost.push(run);
+    return lost;
+  }
+
+  /** The process is back: the AnalysisRun informer lists every run and adds each to the queue. */
+  start(): void {
+    if (this.stopsPending > 0 && --this.stopsPending > 0) return;
+    this.down = false;
+    for (const run of this.runs) if (!isCompleted(run.phase)) this.scheduleReconcile(run, this.kernel.nowMs);
+  }
+
   private scheduleReconcile(run: AnalysisRun, atMs: number): void {
+    if (this.down) return;
     const existing = this.timers.get(run);
     if (existing && !existing.cancelled && existing.atMs <= atMs) return;
     this.kernel.cancel(existing);
@@ -146,7 +173,7 @@ export class AnalysisController {
   private reconcile(run: AnalysisRun): void {
     const before = run.phase;
     const statusBefore = statusSignature(run);
-    const next = run.reconcile(this.kernel.nowMs, this.recordingProvider(run));
+    const next = run.reconcile(this.kernel.nowMs, this.provider, this.measurementTracer(run));
     if (run.phase !== before) {
       this.trace.record('analysisRun', { run: run.name, phase: run.phase, message: run.message });
       for (const l of this.phaseListeners) l(run);
@@ -161,19 +188,22 @@ export class AnalysisController {
     }
   }
 
-  private recordingProvider(run: AnalysisRun): MeasurementProvider {
-    return {
-      run: (metric, nowMs) => {
-        const m = this.provider.run(metric, nowMs);
-        this.trace.record('measurement', {
-          run: run.name,
-          metric: metric.name,
-          phase: m.phase,
-          value: m.value ?? null,
-          message: m.message ?? null,
-        });
-        return m;
-      },
+  /**
+   * Traces each measurement when the run records it: at once for a synchronous query, at the end
+   * of the reconcile for one that waited on slow queries (then with its own start and finish).
+   */
+  private measurementTracer(run: AnalysisRun): MeasurementListener {
+    return (metric, m) => {
+      const now = this.kernel.nowMs;
+      const timing = m.startedAt !== now || (m.finishedAt ?? now) !== now ? { startedAt: m.startedAt, finishedAt: m.finishedAt ?? null } : {};
+      this.trace.record('measurement', {
+        run: run.name,
+        metric: metric.name,
+        phase: m.phase,
+        value: m.value ?? null,
+        message: m.message ?? null,
+        ...timing,
+      });
     };
   }
 }

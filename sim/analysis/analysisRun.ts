@@ -17,8 +17,30 @@ function waitAfter(metric: ResolvedMetric, last: Measurement): number {
 }
 
 export interface MeasurementProvider {
-  /** Takes one measurement of `metric` at virtual time `nowMs` (synchronous providers finish at once). */
+  /**
+   * Takes one measurement of `metric` started at virtual time `nowMs`. A query that takes time
+   * returns finishedAt > startedAt: the reconcile that ran it then lasts until it finished.
+   */
   run(metric: ResolvedMetric, nowMs: number): Measurement;
+}
+
+/** Called for every measurement the run records, at the instant it is recorded. */
+export type MeasurementListener = (metric: ResolvedMetric, m: Measurement) => void;
+
+/**
+ * A reconcile still waiting for its queries. Upstream `runMeasurements` runs the tasks of one
+ * reconcile in parallel goroutines and waits for all of them (`wg.Wait()`); the Prometheus
+ * provider's `Run` blocks for the whole query. Nothing is written to the run's status until the
+ * reconcile returns, and a work queue never hands the same key to two workers, so the run cannot
+ * be reconciled again before then.
+ */
+export interface InFlightReconcile {
+  readonly startedAtMs: number;
+  /** When the slowest query of the reconcile has finished (the reconcile's end). */
+  readonly untilMs: number;
+  /** `terminating` as the reconcile computed it at its start. */
+  readonly terminating: boolean;
+  readonly measurements: readonly { readonly metric: ResolvedMetric; readonly measurement: Measurement }[];
 }
 
 export interface AnalysisRunLabels {
@@ -37,6 +59,8 @@ export class AnalysisRun {
   completedAt: number | undefined;
   terminate = false;
   readonly results = new Map<string, MetricResult>();
+  /** The reconcile waiting for slow queries, if any (see InFlightReconcile). */
+  inFlight: InFlightReconcile | undefined;
 
   constructor(
     readonly name: string,
@@ -50,8 +74,16 @@ export class AnalysisRun {
   /**
    * One reconcile at `nowMs`. Returns the virtual time of the next needed reconcile, or undefined
    * when the run is completed (or needs nothing until something external happens).
+   *
+   * When a query takes time, the reconcile does not finish at `nowMs`: the run keeps it in
+   * `inFlight` and returns its end; a reconcile before then changes nothing (the worker is still
+   * busy with this run), and the one at or after the end records the measurements and assesses.
    */
-  reconcile(nowMs: number, provider: MeasurementProvider): number | undefined {
+  reconcile(nowMs: number, provider: MeasurementProvider, onMeasurement?: MeasurementListener): number | undefined {
+    if (this.inFlight) {
+      if (nowMs < this.inFlight.untilMs) return this.inFlight.untilMs;
+      return this.finishInFlight(nowMs, onMeasurement);
+    }
     if (isCompleted(this.phase)) return undefined;
     if (this.resolutionError !== undefined) {
       this.phase = 'Error';
@@ -61,6 +93,7 @@ export class AnalysisRun {
       return undefined;
     }
     const terminating = this.terminate || this.anyNonDryRunMetricFailed();
+    const taken: { metric: ResolvedMetric; measurement: Measurement }[] = [];
     for (const metric of this.metrics) {
       const result = this.results.get(metric.name);
       if (result && isCompleted(result.phase)) continue;
@@ -72,14 +105,40 @@ export class AnalysisRun {
           // the first reconcile, so a delayed metric never runs in the first reconcile.
           if (this.startedAt === undefined || nowMs < this.startedAt + metric.initialDelayMs) continue;
         }
-        this.record(metric, provider.run(metric, nowMs));
+        taken.push({ metric, measurement: provider.run(metric, nowMs) });
         continue;
       }
       if (metric.effectiveCount !== undefined && (result?.count ?? 0) >= metric.effectiveCount) continue;
-      if (nowMs > (last.finishedAt ?? nowMs) + waitAfter(metric, last)) this.record(metric, provider.run(metric, nowMs));
+      if (nowMs > (last.finishedAt ?? nowMs) + waitAfter(metric, last)) taken.push({ metric, measurement: provider.run(metric, nowMs) });
     }
+    let untilMs = nowMs;
+    for (const t of taken) untilMs = Math.max(untilMs, t.measurement.finishedAt ?? nowMs);
+    if (untilMs > nowMs) {
+      this.inFlight = { startedAtMs: nowMs, untilMs, terminating, measurements: taken };
+      return untilMs;
+    }
+    for (const t of taken) this.record(t.metric, t.measurement, onMeasurement);
     this.assess(nowMs, terminating);
     return isCompleted(this.phase) ? undefined : this.nextReconcileTime();
+  }
+
+  /** The end of a reconcile that waited for slow queries: record in spec order, then assess. */
+  private finishInFlight(nowMs: number, onMeasurement: MeasurementListener | undefined): number | undefined {
+    const f = this.inFlight!;
+    this.inFlight = undefined;
+    for (const t of f.measurements) this.record(t.metric, t.measurement, onMeasurement);
+    this.assess(nowMs, f.terminating);
+    return isCompleted(this.phase) ? undefined : this.nextReconcileTime();
+  }
+
+  /**
+   * The controller process died during a reconcile: its queries' answers are never written (the
+   * status patch comes at the end of the reconcile), so the measurements are lost.
+   */
+  abandonInFlight(): InFlightReconcile | undefined {
+    const f = this.inFlight;
+    this.inFlight = undefined;
+    return f;
   }
 
   private anyNonDryRunMetricFailed(): boolean {
@@ -114,9 +173,10 @@ export class AnalysisRun {
   }
 
   /** Tallies a finished measurement exactly as upstream: errors do not count toward `count`. */
-  private record(metric: ResolvedMetric, m: Measurement): void {
+  private record(metric: ResolvedMetric, m: Measurement, onMeasurement: MeasurementListener | undefined): void {
     const r = this.resultFor(metric);
     r.measurements.push(m);
+    onMeasurement?.(metric, m);
     switch (m.phase) {
       case 'Successful':
         r.successful++;

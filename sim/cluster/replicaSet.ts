@@ -7,13 +7,30 @@ import type { PodTemplateSpec } from '../manifests/types.js';
 /** Label the controller adds to ReplicaSets, pods and Service selectors (`DefaultRolloutUniqueLabelKey`). */
 export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
 
-export type PodPhase = 'Starting' | 'Ready' | 'Available';
+/**
+ * Where a pod stands, as far as Services and the ReplicaSet status are concerned:
+ * - `Pending`: no container yet (its image cannot be pulled: `reason` ErrImagePull/ImagePullBackOff);
+ * - `Starting`: a container runs but the pod is not ready (start-up, or a failing readiness probe);
+ * - `Ready`: ready, not yet for minReadySeconds; `Available`: ready for at least minReadySeconds;
+ * - `CrashLoopBackOff`: the container exited and the kubelet waits out its restart back-off.
+ * Only `Ready` and `Available` pods are Service endpoints and count in `readyReplicas`.
+ */
+export type PodPhase = 'Pending' | 'Starting' | 'Ready' | 'Available' | 'CrashLoopBackOff';
 
 export interface Pod {
   readonly name: string;
   readonly createdAtMs: number;
   phase: PodPhase;
+  /** When the pod last became ready (the Ready condition's lastTransitionTime); undefined while not ready. */
   readyAtMs: number | undefined;
+  /** Container restarts by the kubelet (`status.containerStatuses[].restartCount`). */
+  restartCount: number;
+  /** Why a pod is not ready, as `kubectl get pods` shows it (ImagePullBackOff, CrashLoopBackOff, ...). */
+  reason: string | undefined;
+}
+
+export function isPodReady(pod: Pod): boolean {
+  return pod.phase === 'Ready' || pod.phase === 'Available';
 }
 
 export class ReplicaSet {
@@ -39,7 +56,7 @@ export class ReplicaSet {
 
   get readyReplicas(): number {
     let n = 0;
-    for (const p of this.pods) if (p.phase !== 'Starting') n++;
+    for (const p of this.pods) if (isPodReady(p)) n++;
     return n;
   }
 
@@ -61,16 +78,21 @@ export class ReplicaSet {
 
 /**
  * The order in which the ReplicaSet controller deletes pods when scaling down
- * (kubernetes `pkg/controller/replicaset/replica_set.go: getPodsToDelete` → `ActivePodsWithRanks`):
- * not-ready before ready, then ready for a shorter time first, then newer pods first.
+ * (kubernetes `pkg/controller/replicaset/replica_set.go: getPodsToDelete` → `ActivePodsWithRanks`,
+ * `pkg/controller/controller_utils.go`): Pending before Running, not-ready before ready, then ready
+ * for a shorter time first, then more container restarts first, then newer pods first.
  * Returns the pods to delete, most deletable first.
  */
 export function podsToDelete(pods: readonly Pod[], count: number): Pod[] {
   const ranked = [...pods].sort((a, b) => {
-    const aReady = a.phase !== 'Starting' ? 1 : 0;
-    const bReady = b.phase !== 'Starting' ? 1 : 0;
+    const aRunning = a.phase !== 'Pending' ? 1 : 0;
+    const bRunning = b.phase !== 'Pending' ? 1 : 0;
+    if (aRunning !== bRunning) return aRunning - bRunning;
+    const aReady = isPodReady(a) ? 1 : 0;
+    const bReady = isPodReady(b) ? 1 : 0;
     if (aReady !== bReady) return aReady - bReady;
     if (aReady && bReady && a.readyAtMs !== b.readyAtMs) return (b.readyAtMs ?? 0) - (a.readyAtMs ?? 0);
+    if (a.restartCount !== b.restartCount) return b.restartCount - a.restartCount;
     if (a.createdAtMs !== b.createdAtMs) return b.createdAtMs - a.createdAtMs;
     return a.name < b.name ? 1 : -1;
   });

@@ -3,6 +3,12 @@
 // disappears (pods gone, Service re-pointed) its series get a stale marker, as Prometheus writes
 // one when a target or series disappears. Targets and their series handles are resolved once and
 // reused, so a scrape allocates nothing on the hot path.
+//
+// Scrape hooks (`addHook`) are where metrics-pipeline faults act: a hook may skip whole scrapes
+// (Prometheus down or overloaded: nothing is appended and no stale markers are written, so series
+// keep their last sample until the lookback window passes them), or stop exposing some series
+// (renamed metric, dropped target): Prometheus writes a stale marker for a series that vanishes
+// from its target's scrape (scrape/scrape.go, `forEachStale` after each append) and then nothing.
 import type { Cluster } from '../cluster/cluster.js';
 import type { ReplicaSet } from '../cluster/replicaSet.js';
 import type { TrafficModel } from '../traffic/trafficModel.js';
@@ -21,11 +27,31 @@ export interface ScraperOptions {
   readonly errorCode: number;
 }
 
+export interface ScrapeHook {
+  /** True: no scrape happens at this instant at all. */
+  skipsScrape?(nowMs: number): boolean;
+  /** Whether the hook hides series now (evaluated once per scrape). */
+  hidesSeries?(nowMs: number): boolean;
+  /** While `hidesSeries`: whether this series of this ReplicaSet's target is not exposed. */
+  hides?(rs: ReplicaSet, labels: Readonly<Record<string, string>>): boolean;
+  /** Told what the hook caused at a scrape: a skipped scrape, or stale markers for hidden series. */
+  onEffect?(
+    effect: { readonly kind: 'skipped' } | { readonly kind: 'hidden'; readonly series: number } | { readonly kind: 'staleMarkers'; readonly series: number },
+    nowMs: number,
+  ): void;
+}
+
 interface Target {
+  readonly rs: ReplicaSet;
   readonly layout: readonly PresetSeries[];
   readonly handles: (SeriesHandle | undefined)[];
   /** The scrape number this target was last scraped in. */
   lastScrape: number;
+  /** Per series: whether the last scrape of the target wrote it (a series that vanishes gets a stale marker). */
+  readonly written: Uint8Array;
+  /** Per series: 0 exposed, else 1 + the index of the hook that hides it; valid for `hiddenEpoch`. */
+  hidden: Uint16Array | undefined;
+  hiddenEpoch: number;
 }
 
 export class Scraper {
@@ -34,10 +60,30 @@ export class Scraper {
   private readonly targetsByRs = new Map<ReplicaSet, { epoch: number; targets: Target[] }>();
   private active: Target[] = [];
   private scrapeNumber = 0;
+  private readonly hooks: ScrapeHook[] = [];
+  /** Which hooks hid series at the last scrape, and a counter bumped whenever that changes. */
+  private hidingKey = '';
+  private hidingEpoch = 0;
+  private hiding: boolean[] = [];
+  private readonly staleByHook: number[] = [];
+  /** Per hook: series newly hidden at this scrape (a target's mask computed for the first time under it). */
+  private readonly hiddenByHook: number[] = [];
 
   constructor(private readonly o: ScraperOptions) {}
 
+  /** Installs a scrape hook (faults); see ScrapeHook. */
+  addHook(hook: ScrapeHook): void {
+    this.hooks.push(hook);
+  }
+
   scrape(nowMs: number): void {
+    for (const hook of this.hooks) {
+      if (hook.skipsScrape?.(nowMs)) {
+        hook.onEffect?.({ kind: 'skipped' }, nowMs);
+        return;
+      }
+    }
+    this.updateHiding(nowMs);
     const n = ++this.scrapeNumber;
     const scraped: Target[] = [];
     for (const rs of this.o.cluster.replicaSets) {
@@ -45,15 +91,26 @@ export class Scraper {
       const counters = this.o.traffic.counters.get(rs);
       if (!counters) continue;
       for (const t of this.targetsOf(rs)) {
+        const hidden = this.hiddenOf(t);
         for (let i = 0; i < t.layout.length; i++) {
-          const v = t.layout[i]!.value(counters);
-          if (v === undefined) continue;
+          const v = hidden !== undefined && hidden[i] !== 0 ? undefined : t.layout[i]!.value(counters);
+          if (v === undefined) {
+            // A series the target exposed last time and not now (hidden, or a counter that
+            // restarted from zero and has not been incremented yet) gets a stale marker.
+            if (t.written[i] === 1) {
+              t.handles[i]!.appendStale(nowMs);
+              t.written[i] = 0;
+              if (hidden !== undefined && hidden[i] !== 0) this.staleByHook[hidden[i]! - 1]!++;
+            }
+            continue;
+          }
           let h = t.handles[i];
           if (!h) {
             h = this.o.store.series(t.layout[i]!.labels);
             t.handles[i] = h;
           }
           h.append(nowMs, v);
+          t.written[i] = 1;
         }
         t.lastScrape = n;
         scraped.push(t);
@@ -61,9 +118,53 @@ export class Scraper {
     }
     for (const t of this.active) {
       if (t.lastScrape === n) continue;
-      for (const h of t.handles) if (h) h.appendStale(nowMs);
+      for (let i = 0; i < t.handles.length; i++) {
+        if (t.written[i] === 1) t.handles[i]!.appendStale(nowMs);
+        t.written[i] = 0;
+      }
     }
     this.active = scraped;
+    for (let k = 0; k < this.staleByHook.length; k++) {
+      if (this.hiddenByHook[k]! > 0) this.hooks[k]!.onEffect?.({ kind: 'hidden', series: this.hiddenByHook[k]! }, nowMs);
+      if (this.staleByHook[k]! > 0) this.hooks[k]!.onEffect?.({ kind: 'staleMarkers', series: this.staleByHook[k]! }, nowMs);
+      this.staleByHook[k] = 0;
+      this.hiddenByHook[k] = 0;
+    }
+  }
+
+  /** Which hooks hide series at this scrape; a change invalidates every target's hidden mask. */
+  private updateHiding(nowMs: number): void {
+    let key = '';
+    for (let k = 0; k < this.hooks.length; k++) {
+      const on = this.hooks[k]!.hidesSeries?.(nowMs) ?? false;
+      this.hiding[k] = on;
+      this.staleByHook[k] ??= 0;
+      this.hiddenByHook[k] ??= 0;
+      key += on ? '1' : '0';
+    }
+    if (key !== this.hidingKey) {
+      this.hidingKey = key;
+      this.hidingEpoch++;
+    }
+  }
+
+  /** The target's hidden-series mask under the hooks hiding now (undefined: nothing hidden). */
+  private hiddenOf(t: Target): Uint16Array | undefined {
+    if (!this.hidingKey.includes('1')) return undefined;
+    if (t.hidden !== undefined && t.hiddenEpoch === this.hidingEpoch) return t.hidden;
+    const mask = new Uint16Array(t.layout.length);
+    for (let i = 0; i < t.layout.length; i++) {
+      for (let k = 0; k < this.hooks.length; k++) {
+        if (this.hiding[k] && this.hooks[k]!.hides?.(t.rs, t.layout[i]!.labels)) {
+          mask[i] = k + 1;
+          this.hiddenByHook[k]!++;
+          break;
+        }
+      }
+    }
+    t.hidden = mask;
+    t.hiddenEpoch = this.hidingEpoch;
+    return mask;
   }
 
   private targetsOf(rs: ReplicaSet): Target[] {
@@ -89,7 +190,15 @@ export class Scraper {
         bucketsSeconds: this.o.bucketsSeconds,
         errorCode: this.o.errorCode,
       });
-      t = { layout, handles: new Array<SeriesHandle | undefined>(layout.length), lastScrape: 0 };
+      t = {
+        rs,
+        layout,
+        handles: new Array<SeriesHandle | undefined>(layout.length),
+        lastScrape: 0,
+        written: new Uint8Array(layout.length),
+        hidden: undefined,
+        hiddenEpoch: 0,
+      };
       this.targets.set(key, t);
     }
     return t;

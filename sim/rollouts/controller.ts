@@ -37,6 +37,11 @@ export class RolloutController {
   readonly events: EventRecorder;
   private pending: ScheduledAction | undefined;
   private readonly delayed = new Map<number, ScheduledAction>();
+  private resync: ScheduledAction | undefined;
+  /** While the controller process is down (a restart), informer events and requeues are lost. */
+  private down = false;
+  /** Overlapping restarts: the process runs again only when the last one's downtime is over. */
+  private stopsPending = 0;
   private reconcilesThisInstant = 0;
   private instant = -1;
   reconcileCount = 0;
@@ -49,11 +54,38 @@ export class RolloutController {
     return this.options.rollout;
   }
 
-  /** The informer sees the Rollout for the first time (controller start). */
+  /**
+   * The informer sees the Rollout for the first time (controller start, or start after a restart:
+   * the new process lists every Rollout and adds it to the queue; the resync clock starts anew).
+   */
   start(): void {
+    if (this.stopsPending > 0 && --this.stopsPending > 0) return;
+    this.down = false;
     this.events.event(this.objectName, 'RolloutAddedToInformer', 'Rollout resource added to informer: ' + this.rollout.namespace + '/' + this.rollout.name);
     this.enqueue();
     this.scheduleResync();
+  }
+
+  /**
+   * The controller process stops (a restart): the work queue, its delayed requeues (pause
+   * expiry, scale-down deadlines, progress deadline) and the resync timer are lost, and events
+   * arriving until `start` are not seen. Everything the model needs afterwards is in the Rollout's
+   * status and the ReplicaSets' annotations, re-read by the first reconcile after `start`.
+   */
+  stop(): void {
+    this.stopsPending++;
+    this.down = true;
+    this.options.kernel.cancel(this.pending);
+    this.pending = undefined;
+    for (const action of this.delayed.values()) this.options.kernel.cancel(action);
+    this.delayed.clear();
+    this.options.kernel.cancel(this.resync);
+    this.resync = undefined;
+  }
+
+  /** Whether the controller process is running. */
+  get running(): boolean {
+    return !this.down;
   }
 
   get objectName(): string {
@@ -65,6 +97,7 @@ export class RolloutController {
    * not queued twice; our reconciles take no virtual time, so the next one runs at this instant.
    */
   enqueue(): void {
+    if (this.down) return;
     const now = this.options.kernel.nowMs;
     if (this.pending && !this.pending.cancelled && this.pending.atMs <= now) return;
     this.options.kernel.cancel(this.pending);
@@ -76,6 +109,7 @@ export class RolloutController {
 
   /** `enqueueRolloutAfter`: a delayed requeue (pause expiry, progress deadline, ...). */
   enqueueAfter(delayMs: number): void {
+    if (this.down) return;
     const at = this.options.kernel.nowMs + Math.max(0, delayMs);
     if (this.delayed.has(at)) return;
     const action = this.options.kernel.schedule(at, Priority.controller, `requeue ${this.rollout.name}`, () => {
@@ -87,7 +121,7 @@ export class RolloutController {
 
   private scheduleResync(): void {
     // rollout/controller.go NewController: the informer resyncs every 15 minutes.
-    this.options.kernel.after(DefaultRolloutResyncPeriodSeconds * 1000, Priority.controller, 'resync', () => {
+    this.resync = this.options.kernel.after(DefaultRolloutResyncPeriodSeconds * 1000, Priority.controller, 'resync', () => {
       this.enqueue();
       this.scheduleResync();
     });

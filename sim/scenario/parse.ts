@@ -13,7 +13,8 @@ import { SCENARIO_DEFAULTS } from './defaults.js';
 import { FAULT_KINDS } from '../faults/catalogue.js';
 import type { FaultParamType, FaultParamValue, FaultSpec } from '../faults/types.js';
 import { suggestName } from '../manifests/suggest.js';
-import type { Expectations, Outcome, ScenarioSpec, VersionSpec } from './types.js';
+import type { ScenarioSpec, VersionSpec } from './types.js';
+import { EXPECT_SCHEMA, parseExpectations } from '../expect/parse.js';
 
 export const SCENARIO_API_VERSION = 'rehearse.dev/v1alpha1';
 
@@ -47,7 +48,8 @@ const specSchema = obj(
     versions: { type: 'map', values: versionSchema },
     defaultVersion: versionSchema,
     change: obj('Change', { at: str, image: str, container: str }, { at: 'change.at is required (when the update is applied)' }),
-    expect: obj('Expect', { outcome: str, within: str, maxCanaryWeight: any, maxFailedRequestRatio: any }),
+    // sim/expect/parse.ts: outcome, timing, weights, failed requests, deciding analysis, events, final state, seeds.
+    expect: EXPECT_SCHEMA,
     // Each kind has its own parameters (sim/faults/catalogue.ts), checked below.
     faults: {
       type: 'list',
@@ -72,8 +74,6 @@ export const scenarioSchema: ObjectSchema = obj(
   },
   { apiVersion: `apiVersion: ${SCENARIO_API_VERSION} is required`, kind: 'kind: Scenario is required', metadata: 'metadata is required', spec: 'spec is required' },
 );
-
-const OUTCOMES: readonly Outcome[] = ['promoted', 'aborted', 'paused', 'progressing'];
 
 /** "1s", "1ms": a minimum duration as the user would write it. */
 const formatMinimum = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
@@ -249,21 +249,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     ? { atMs: c.duration('spec.change.at', strAt(changeJson, 'at'), 0), image: strAt(changeJson, 'image'), container: strAt(changeJson, 'container') }
     : undefined;
 
-  const expectJson = objAt(spec, 'expect');
-  const outcomeText = strAt(expectJson, 'outcome');
-  if (outcomeText !== undefined && !OUTCOMES.includes(outcomeText as Outcome)) {
-    c.error('spec.expect.outcome', `expected one of ${OUTCOMES.join(', ')}, got "${outcomeText}".`);
-  }
-  const expect: Expectations = {
-    outcome: outcomeText as Outcome | undefined,
-    withinMs: strAt(expectJson, 'within') !== undefined ? c.duration('spec.expect.within', strAt(expectJson, 'within'), 0) : undefined,
-    maxCanaryWeight:
-      field(expectJson, 'maxCanaryWeight') !== undefined
-        ? c.number('spec.expect.maxCanaryWeight', field(expectJson, 'maxCanaryWeight'), 100, 'a weight from 0 to 100', (n) => n >= 0 && n <= 100)
-        : undefined,
-    maxFailedRequestRatio:
-      field(expectJson, 'maxFailedRequestRatio') !== undefined ? c.ratio('spec.expect.maxFailedRequestRatio', field(expectJson, 'maxFailedRequestRatio'), 1) : undefined,
-  };
+  const expect = parseExpectations(c, objAt(spec, 'expect'));
 
   const faults = parseFaults(c, (field(spec, 'faults') as Json[] | undefined) ?? []);
 

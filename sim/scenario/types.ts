@@ -3,6 +3,7 @@
 // version behaves, which change starts the rollout, and what must hold afterwards.
 import type { FaultSpec } from '../faults/types.js';
 import type { SourcePosition } from '../manifests/types.js';
+import type { Expectations } from '../expect/types.js';
 
 export type Outcome = 'promoted' | 'aborted' | 'paused' | 'progressing';
 
@@ -13,15 +14,8 @@ export interface VersionSpec {
   readonly latencyP99Ms: number;
 }
 
-export interface Expectations {
-  readonly outcome: Outcome | undefined;
-  /** Decision (promotion or abort) no later than this long after the change. */
-  readonly withinMs: number | undefined;
-  /** Highest canary weight (status/actual) the rollout may reach. */
-  readonly maxCanaryWeight: number | undefined;
-  /** Failed requests (errors, and requests that found no ready pod) over all requests of the run (0..1). */
-  readonly maxFailedRequestRatio: number | undefined;
-}
+/** The `expect` block: sim/expect/types.ts. */
+export type { Expectations } from '../expect/types.js';
 
 export interface ScenarioSpec {
   readonly name: string;

@@ -1,14 +1,34 @@
 // The traffic router a traffic-routed canary drives (an Istio VirtualService, SMI TrafficSplit,
-// NGINX canary Ingress, ALB action...). For now every router applies weights exactly and at once;
-// the controller calls `updateHash` and `setWeight` as rollout/trafficrouting.go does, and the
-// traffic model reads the weights back from here — from what the controller actually wrote.
+// NGINX canary Ingress, ALB action...). The controller calls `updateHash` and `setWeight` as
+// rollout/trafficrouting.go does, and the traffic model reads the weight back from here — the
+// weight the router actually applied, which a weight gate (a control-plane fault) may hold back:
+// the controller still believes it set the weight it asked for (its status says so), as it does
+// upstream, where SetWeight returning without error is all the controller knows.
 import type { TraceRecorder } from '../engine/trace.js';
 
+/** One weight the controller asked for, numbered in the order asked. */
+export interface WeightRequest {
+  readonly weight: number;
+  readonly seq: number;
+}
+
+/**
+ * Decides whether a requested weight is applied now. Returns true when the gate took the request
+ * (dropped it, or will call `apply` later); false lets the router apply it at once.
+ */
+export type WeightGate = (request: WeightRequest, apply: () => void) => boolean;
+
 export class TrafficRouter {
+  /** The canary weight in force (what traffic follows). */
   canaryWeight = 0;
+  /** The weight the controller last asked for. */
+  requestedWeight = 0;
   canaryHash = '';
   stableHash = '';
   private listeners: (() => void)[] = [];
+  private readonly gates: WeightGate[] = [];
+  private requestSeq = 0;
+  private appliedSeq = 0;
 
   constructor(
     readonly kinds: readonly string[],
@@ -20,6 +40,11 @@ export class TrafficRouter {
     this.listeners.push(listener);
   }
 
+  /** Installs a weight gate (faults); gates are consulted in installation order. */
+  addWeightGate(gate: WeightGate): void {
+    this.gates.push(gate);
+  }
+
   updateHash(canaryHash: string, stableHash: string): void {
     if (canaryHash === this.canaryHash && stableHash === this.stableHash) return;
     this.canaryHash = canaryHash;
@@ -27,9 +52,26 @@ export class TrafficRouter {
     this.changed();
   }
 
+  /**
+   * The controller writes a weight (every reconcile of a traffic-routed canary does). Nothing to do
+   * when it is both the weight asked for last and the weight in force; otherwise it is a request,
+   * which a gate may hold back.
+   */
   setWeight(weight: number): void {
-    if (weight === this.canaryWeight) return;
-    this.canaryWeight = weight;
+    if (weight === this.requestedWeight && weight === this.canaryWeight) return;
+    const request: WeightRequest = { weight, seq: ++this.requestSeq };
+    this.requestedWeight = weight;
+    const apply = (): void => this.apply(request);
+    for (const gate of this.gates) if (gate(request, apply)) return;
+    apply();
+  }
+
+  /** Applies a request unless a later one was applied already (late writes never roll back). */
+  private apply(request: WeightRequest): void {
+    if (request.seq <= this.appliedSeq) return;
+    this.appliedSeq = request.seq;
+    if (request.weight === this.canaryWeight) return;
+    this.canaryWeight = request.weight;
     this.changed();
   }
 

@@ -7,9 +7,19 @@
 // Per tick: arrivals ~ Poisson(∫rate), a multinomial split over the time-averaged routes, then per
 // ReplicaSet errors ~ Binomial(n, errorRatio) and latency-bucket counts ~ Multinomial(n, bucket
 // probabilities); the latency sum uses the normal approximation of a sum of n lognormals.
+//
+// Two hook points let faults change the world without touching the draws' order or cost:
+// - rate modifiers (load.ts `RateModifier`) multiply the load profile's rate over a window; the
+//   tick's expected arrivals stay an exact integral (step changes and sinusoids alike);
+// - behaviour modifiers `(behaviour, ctx) => behaviour` change what a ReplicaSet's pods answer,
+//   applied in installation order, once per ReplicaSet per tick, before that ReplicaSet's draws.
+//   They see the tick [fromMs, toMs) and the offered load per ready pod of the tick, and draw
+//   nothing: a tick's behaviour is one error ratio and one latency distribution, so anything that
+//   varies within a tick (a ramp) is evaluated at tick granularity by the modifier.
+// With no modifier in force over a tick, the tick is computed exactly as without the hooks.
 import type { RandomStream } from '../engine/random.js';
 import type { ReplicaSet } from '../cluster/replicaSet.js';
-import { expectedArrivals, type LoadProfile } from './load.js';
+import { expectedArrivalsModified, modifiedRateAt, type LoadProfile, type RateModifier } from './load.js';
 import { latencyModel, type LatencyModel, type VersionBehaviour } from './behaviour.js';
 import type { RouteShare } from './routing.js';
 
@@ -35,6 +45,23 @@ export interface TickRecord {
   readonly unrouted: number;
 }
 
+/** What a behaviour modifier knows about the tick in which a ReplicaSet serves its requests. */
+export interface ServeContext {
+  readonly replicaSet: ReplicaSet;
+  /** The tick: requests arrived in [fromMs, toMs). */
+  readonly fromMs: number;
+  readonly toMs: number;
+  /**
+   * Offered load on the ReplicaSet's ready pods over the tick, in requests per second per pod:
+   * the expected arrivals routed to it (the tick's integral of rate × route share, before the
+   * Poisson draw) divided by its ready pod-seconds in the tick. The expectation rather than the
+   * realised count, so a load threshold is a property of the load, not of sampling noise.
+   */
+  readonly requestsPerPodSecond: number;
+}
+
+export type BehaviourModifier = (behaviour: VersionBehaviour, ctx: ServeContext) => VersionBehaviour;
+
 export interface TrafficModelOptions {
   readonly random: RandomStream;
   readonly load: LoadProfile;
@@ -49,9 +76,15 @@ export class TrafficModel {
   readonly perReplicaSet = new Map<ReplicaSet, { requests: number; errors: number }>();
   private shares: RouteShare[] = [];
   private readonly integralMs = new Map<ReplicaSet | null, number>();
+  /** Ready pods of each routed ReplicaSet since the last routing change, and their ∫ dt this tick. */
+  private readyPods = new Map<ReplicaSet, number>();
+  private readonly podMs = new Map<ReplicaSet, number>();
+  private readonly rateModifiers: RateModifier[] = [];
+  private readonly behaviourModifiers: BehaviourModifier[] = [];
   private lastSyncMs = 0;
   private tickStartMs = 0;
-  private readonly latencyModels = new Map<ReplicaSet, LatencyModel>();
+  /** The latency model of each ReplicaSet's last behaviour (rebuilt only when p50/p99 change). */
+  private readonly latencyModels = new Map<ReplicaSet, { readonly p50: number; readonly p99: number; readonly model: LatencyModel }>();
   private readonly routeProbabilities: number[] = [];
   private readonly routeCounts: number[] = [];
   private bucketCounts: Float64Array;
@@ -64,12 +97,35 @@ export class TrafficModel {
   routingChanged(nowMs: number): void {
     this.integrate(nowMs);
     this.shares = this.o.routes();
+    this.readyPods = new Map();
+    for (const r of this.shares) if (r.target) this.readyPods.set(r.target, r.target.readyReplicas);
+  }
+
+  /** Multiplies the load profile's rate over a window (traffic faults). */
+  addRateModifier(m: RateModifier): void {
+    this.rateModifiers.push(m);
+  }
+
+  /** Changes the behaviour of ReplicaSets' pods from the next tick on (release faults). */
+  addBehaviourModifier(m: BehaviourModifier): void {
+    this.behaviourModifiers.push(m);
+  }
+
+  /** Entry request rate (requests/s) at `tMs`: the load profile times the rate modifiers. */
+  rateAt(tMs: number): number {
+    return modifiedRateAt(this.o.load, this.rateModifiers, tMs);
+  }
+
+  /** Expected arrivals in [fromMs, toMs): the exact integral of `rateAt`. */
+  expectedArrivals(fromMs: number, toMs: number): number {
+    return expectedArrivalsModified(this.o.load, this.rateModifiers, fromMs, toMs);
   }
 
   private integrate(nowMs: number): void {
     const dt = nowMs - this.lastSyncMs;
     if (dt > 0) {
       for (const r of this.shares) this.integralMs.set(r.target, (this.integralMs.get(r.target) ?? 0) + r.share * dt);
+      for (const [rs, ready] of this.readyPods) this.podMs.set(rs, (this.podMs.get(rs) ?? 0) + ready * dt);
     }
     this.lastSyncMs = nowMs;
   }
@@ -78,7 +134,8 @@ export class TrafficModel {
   tick(nowMs: number): TickRecord {
     this.integrate(nowMs);
     const spanMs = nowMs - this.tickStartMs;
-    const arrivals = spanMs > 0 ? this.o.random.poisson(expectedArrivals(this.o.load, this.tickStartMs, nowMs)) : 0;
+    const expected = spanMs > 0 ? this.expectedArrivals(this.tickStartMs, nowMs) : 0;
+    const arrivals = spanMs > 0 ? this.o.random.poisson(expected) : 0;
     // Routes in a stable order: ReplicaSets by creation, "no endpoint" last.
     const targets = [...this.integralMs.keys()].sort((a, b) => (a === null ? 1 : b === null ? -1 : a.createdSeq - b.createdSeq));
     this.routeProbabilities.length = targets.length;
@@ -105,24 +162,40 @@ export class TrafficModel {
         continue;
       }
       if (n === 0) continue;
-      const errors = this.serve(rs, n);
+      const errors = this.serve(rs, n, this.behaviourFor(rs, nowMs, expected * this.routeProbabilities[i]!));
       byReplicaSet.push({ replicaSet: rs.name, requests: n, errors });
     }
     this.totals.total += arrivals;
     this.totals.unrouted += unrouted;
     this.totals.failed += unrouted;
     this.integralMs.clear();
+    this.podMs.clear();
     this.tickStartMs = nowMs;
     return { total: arrivals, byReplicaSet, unrouted };
   }
 
-  private serve(rs: ReplicaSet, n: number): number {
-    const behaviour = this.o.behaviourOf(rs);
-    let model = this.latencyModels.get(rs);
-    if (!model) {
-      model = latencyModel(behaviour, this.o.bucketsSeconds);
-      this.latencyModels.set(rs, model);
+  /** The ReplicaSet's behaviour in the tick [tickStart, nowMs), after the behaviour modifiers. */
+  private behaviourFor(rs: ReplicaSet, nowMs: number, expectedRequests: number): VersionBehaviour {
+    let behaviour = this.o.behaviourOf(rs);
+    if (this.behaviourModifiers.length === 0) return behaviour;
+    const podSeconds = (this.podMs.get(rs) ?? 0) / 1000;
+    const ctx: ServeContext = {
+      replicaSet: rs,
+      fromMs: this.tickStartMs,
+      toMs: nowMs,
+      requestsPerPodSecond: podSeconds > 0 ? expectedRequests / podSeconds : 0,
+    };
+    for (const m of this.behaviourModifiers) behaviour = m(behaviour, ctx);
+    return behaviour;
+  }
+
+  private serve(rs: ReplicaSet, n: number, behaviour: VersionBehaviour): number {
+    let cached = this.latencyModels.get(rs);
+    if (!cached || cached.p50 !== behaviour.latencyP50Ms || cached.p99 !== behaviour.latencyP99Ms) {
+      cached = { p50: behaviour.latencyP50Ms, p99: behaviour.latencyP99Ms, model: latencyModel(behaviour, this.o.bucketsSeconds) };
+      this.latencyModels.set(rs, cached);
     }
+    const model = cached.model;
     const errors = this.o.random.binomial(n, behaviour.errorRatio);
     let c = this.counters.get(rs);
     if (!c) {

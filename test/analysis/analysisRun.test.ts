@@ -191,16 +191,25 @@ describe('AnalysisRun: measurement timing (generateMetricTasks, calculateNextRec
   // analysis_test.go TestGenerateMetricTasksInterval, TestCalculateNextReconcileTimeInterval;
   // digest §7.4: the interval runs from the previous measurement's finish, strictly after.
   it('interval is measured from the previous measurement finish (a 2 s query drifts the period to 32 s)', () => {
+    // The reconcile that runs a 2 s query lasts 2 s (upstream's provider blocks in Run): the
+    // measurement is recorded when it finishes, and the next one is due 30 s after that finish.
     const r = newRun([metric('x', { effectiveCount: 3, intervalMs: 30_000 })]);
     const p = new ScriptedProvider({ x: ['Successful'] }, 2_000);
-    expect(r.reconcile(0, p)).toBe(32_001);
+    expect(r.reconcile(0, p)).toBe(2_000);
+    expect(r.inFlight?.untilMs).toBe(2_000);
+    expect(r.results.get('x')).toBeUndefined();
+    expect(r.reconcile(1_000, p)).toBe(2_000); // still busy: nothing happens
+    expect(r.reconcile(2_000, p)).toBe(32_001);
+    expect(r.results.get('x')!.measurements[0]).toMatchObject({ startedAt: 0, finishedAt: 2_000 });
     expect(r.reconcile(32_000, p)).toBe(32_001); // finishedAt + interval is not yet *after*
     expect(p.at('x')).toEqual([0]);
-    expect(r.reconcile(32_001, p)).toBe(64_002);
-    expect(r.reconcile(64_002, p)).toBeUndefined();
+    expect(r.reconcile(32_001, p)).toBe(34_001);
+    expect(r.reconcile(34_001, p)).toBe(64_002);
+    expect(r.reconcile(64_002, p)).toBe(66_002);
+    expect(r.reconcile(66_002, p)).toBeUndefined();
     expect(p.at('x')).toEqual([0, 32_001, 64_002]);
     expect(r.phase).toBe('Successful');
-    expect(r.completedAt).toBe(64_002);
+    expect(r.completedAt).toBe(66_002);
   });
 
   // analysis_test.go TestGenerateMetricTasksHonorInitialDelay, TestCalculateNextReconcileTimeInitialDelay;

@@ -2,6 +2,7 @@
 // controller's pod deletion order.
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../sim/cluster/cluster.js';
+import { KUBELET_BACKOFF_INITIAL_MS, KUBELET_BACKOFF_MAX_MS, isInBackOffSince, isInBackOffSinceUpdate, nextBackOff, type BackOffEntry } from '../../sim/cluster/backoff.js';
 import { LognormalStartup } from '../../sim/cluster/podModel.js';
 import { podsToDelete, type Pod } from '../../sim/cluster/replicaSet.js';
 import { SimService } from '../../sim/cluster/service.js';
@@ -86,12 +87,45 @@ describe('ReplicaSet status counts', () => {
   });
 });
 
+describe('kubelet back-off (client-go flowcontrol.Backoff, 10 s doubling to 5 min)', () => {
+  it('crash restarts: at once, then 10, 20, 40, 80, 160, 300, 300 s after each exit; reset after 10 min', () => {
+    let entry: BackOffEntry | undefined;
+    let t = 0;
+    const waits: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const wait = isInBackOffSince(entry, t, t) ? entry!.backoffMs : 0;
+      waits.push(wait / 1000);
+      entry = nextBackOff(entry, t, t + wait);
+      t += wait; // the restarted container exits at once
+    }
+    expect(waits).toEqual([0, 10, 20, 40, 80, 160, 300, 300]);
+    expect(isInBackOffSince(entry, t + 600_001, t + 600_001)).toBe(false);
+    expect(nextBackOff(entry, t + 600_001, t + 600_001).backoffMs).toBe(KUBELET_BACKOFF_INITIAL_MS);
+    expect(nextBackOff(entry, t + 600_000, t + 600_000).backoffMs).toBe(KUBELET_BACKOFF_MAX_MS);
+  });
+
+  it('image pulls: in back-off until lastUpdate + backoff', () => {
+    const e = nextBackOff(undefined, 0, 0);
+    expect([isInBackOffSinceUpdate(e, 9_999), isInBackOffSinceUpdate(e, 10_000)]).toEqual([true, false]);
+  });
+});
+
 describe('podsToDelete (kubernetes ActivePodsWithRanks order)', () => {
   const pod = (name: string, createdAtMs: number, readyAtMs?: number): Pod => ({
     name,
     createdAtMs,
     phase: readyAtMs === undefined ? 'Starting' : 'Available',
     readyAtMs,
+    restartCount: 0,
+    reason: undefined,
+  });
+
+  it('Pending pods first, then crash-looping (not ready) ones; among equals more restarts first', () => {
+    const pending: Pod = { ...pod('pending', 0), phase: 'Pending', reason: 'ImagePullBackOff' };
+    const crashing: Pod = { ...pod('crashing', 30), phase: 'CrashLoopBackOff', restartCount: 5 };
+    const restarted: Pod = { ...pod('restarted', 0, 1_000), restartCount: 2 };
+    const steady = pod('steady', 10, 1_000);
+    expect(podsToDelete([steady, restarted, crashing, pending], 4).map((p) => p.name)).toEqual(['pending', 'crashing', 'restarted', 'steady']);
   });
 
   it('deletes not-ready pods first, then the most recently ready, then the newest', () => {

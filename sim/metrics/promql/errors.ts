@@ -55,6 +55,16 @@ export function parseError(text: string, offset: number, detail: string): Promql
   return new PromqlError('parse', detail, positionOf(text, offset));
 }
 
+/**
+ * A parse error of an empty query in Prometheus 3, whose position renders as "unknown position"
+ * (promql/parser/posrange `PositionRange.StartPosInput` with an empty query; 2.42 says "1:1").
+ */
+export function parseErrorWithoutQuery(detail: string): PromqlError {
+  const e = new PromqlError('parse', detail, { line: 1, column: 1, offset: 0 });
+  e.message = `unknown position: parse error: ${detail}`;
+  return e;
+}
+
 export function unsupported(text: string, offset: number, detail: string): PromqlError {
   return new PromqlError('unsupported', detail, positionOf(text, offset));
 }

@@ -23,11 +23,12 @@ import {
   type BinaryOp,
   type Call,
   type Expr,
+  type LabelMatcher,
   type MatrixSelector,
   type VectorMatching,
   type VectorSelector,
 } from './ast.js';
-import { executionError } from './errors.js';
+import { executionError, PromqlError } from './errors.js';
 import { formatPromScalar, formatPromValue } from './format.js';
 
 export interface Sample {
@@ -74,6 +75,14 @@ export interface EvalContext {
   readonly endMs: number;
   /** Step of a subquery written without one (Prometheus: the global evaluation_interval, default 1m). */
   readonly subqueryStepMs: number;
+  /**
+   * Unix ms of virtual time 0. Evaluation and sample times are virtual ms; everything that shows
+   * or reads absolute time (time(), timestamp(), `@ <t>`, the date functions, the absolute grid
+   * of subquery steps) adds this.
+   */
+  readonly epochMs: number;
+  /** The whole query (for Prometheus 3's storage-dependent matcher order, see absentLabels). */
+  readonly root: Expr | undefined;
 }
 
 /** Default step of subqueries without one: Prometheus' default `global.evaluation_interval` (1m). */
@@ -89,6 +98,8 @@ export function newContext(
   cache: QueryCache,
   range?: { readonly startMs: number; readonly endMs: number },
   subqueryStepMs: number = DEFAULT_SUBQUERY_STEP_MS,
+  epochMs = 0,
+  root?: Expr,
 ): EvalContext {
   return {
     store,
@@ -102,6 +113,8 @@ export function newContext(
     startMs: range?.startMs ?? t,
     endMs: range?.endMs ?? t,
     subqueryStepMs,
+    epochMs,
+    root,
   };
 }
 
@@ -146,8 +159,12 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
  * PreprocessExpr), minus its offset.
  */
 function refTime(at: AtModifier | undefined, offsetMs: number, ctx: EvalContext): number {
-  const base = at === undefined ? ctx.t : at.kind === 'time' ? at.ms : at.kind === 'start' ? ctx.startMs : ctx.endMs;
-  return base - offsetMs;
+  return atBase(at, ctx) - offsetMs;
+}
+
+/** The evaluation time a selector or subquery sees: its `@` time (Unix ms, made virtual) or ctx.t. */
+function atBase(at: AtModifier | undefined, ctx: EvalContext): number {
+  return at === undefined ? ctx.t : at.kind === 'time' ? at.ms - ctx.epochMs : at.kind === 'start' ? ctx.startMs : ctx.endMs;
 }
 
 /**
@@ -161,9 +178,11 @@ function refTime(at: AtModifier | undefined, offsetMs: number, ctx: EvalContext)
 function evalSubquery(sq: Subquery, ctx: EvalContext): MatrixSeries[] {
   const ref = refTime(sq.at, sq.offsetMs, ctx);
   const interval = sq.stepMs > 0 ? sq.stepMs : ctx.subqueryStepMs;
-  const lo = ref - sq.rangeMs;
+  // The step grid is absolute: multiples of the step in Unix ms.
+  const lo = ref - sq.rangeMs + ctx.epochMs;
   let start = interval * Math.trunc(lo / interval);
   if (ctx.version === 2 ? start < lo : start <= lo) start += interval;
+  start -= ctx.epochMs;
   const byKey = new Map<string, { labels: Labels; t: number[]; v: number[] }>();
   for (let ts = start; ts <= ref; ts += interval) {
     const v = evaluate(sq.expr, { ...ctx, t: ts });
@@ -262,6 +281,8 @@ type RangeFn = (
   rangeMs: number,
   version: 2 | 3,
   param: number,
+  /** The evaluation time (virtual ms), regardless of offset and `@` (`enh.Ts`). */
+  evalT: number,
 ) => number | undefined;
 
 /** v2.42 functions.go `kahanSumInc` (Kahan-Neumaier step, no overflow case). */
@@ -540,6 +561,15 @@ const RANGE_FUNCTIONS: Readonly<Record<string, RangeFn>> = {
   },
   // functions.go funcDeriv: least-squares slope, x relative to the first sample; needs 2 samples.
   deriv: (buf, _s, _e, _r, version) => (buf.n < 2 ? undefined : linearRegression(buf, buf.t[0] as number, version)[0]),
+  // functions.go funcPredictLinear: regression with the intercept at the evaluation time (not the
+  // offset one), extrapolated by `param` seconds.
+  predict_linear: (buf, _s, _e, _r, version, param, evalT) => {
+    if (buf.n < 2) return undefined;
+    const [slope, intercept] = linearRegression(buf, evalT, version);
+    return slope * param + intercept;
+  },
+  // functions.go (3.x) funcFirstOverTime: the oldest sample of the window.
+  first_over_time: (buf) => buf.v[0],
 };
 
 type InstantFn = (args: Value[], call: Call, ctx: EvalContext) => Value;
@@ -686,14 +716,40 @@ const INSTANT_FUNCTIONS: Readonly<Record<string, InstantFn>> = {
     const s = vectorArg(args[0]);
     return { type: 'scalar', value: s.length === 1 ? (s[0] as Sample).value : Number.NaN };
   },
-  time: (_args, _call, ctx) => ({ type: 'scalar', value: ctx.t / 1000 }),
+  time: (_args, _call, ctx) => ({ type: 'scalar', value: (ctx.t + ctx.epochMs) / 1000 }),
   // functions.go funcAbsent / createLabelsForAbsentFunction: labels from the `=` matchers of a
   // plain selector argument, except the name and labels given more than once.
-  absent: (args, call) => {
+  absent: (args, call, ctx) => {
     if (vectorArg(args[0]).length > 0) return { type: 'vector', samples: [] };
-    return { type: 'vector', samples: [{ labels: absentLabels(call.args[0]), value: 1 }] };
+    return { type: 'vector', samples: [{ labels: absentLabels(call.args[0], ctx), value: 1 }] };
   },
   exp: (args) => mapSamples(args, Math.exp),
+  // functions.go funcSgn: -1, 1, or the value itself (±0, NaN).
+  sgn: (args) => mapSamples(args, (v) => (v < 0 ? -1 : v > 0 ? 1 : v)),
+  // functions.go funcDeg / funcRad / funcPi (same operation order: v*180/π, v*π/180).
+  deg: (args) => mapSamples(args, (v) => (v * 180) / Math.PI),
+  rad: (args) => mapSamples(args, (v) => (v * Math.PI) / 180),
+  pi: () => ({ type: 'scalar', value: Math.PI }),
+  sin: (args) => mapSamples(args, goTrig('sin', Math.sin)),
+  cos: (args) => mapSamples(args, goTrig('cos', Math.cos)),
+  tan: (args) => mapSamples(args, goTrig('tan', Math.tan)),
+  asin: (args) => mapSamples(args, Math.asin),
+  acos: (args) => mapSamples(args, Math.acos),
+  atan: (args) => mapSamples(args, Math.atan),
+  sinh: (args) => mapSamples(args, goSinh),
+  cosh: (args) => mapSamples(args, goCosh),
+  tanh: (args) => mapSamples(args, Math.tanh),
+  asinh: (args) => mapSamples(args, Math.asinh),
+  acosh: (args) => mapSamples(args, Math.acosh),
+  atanh: (args) => mapSamples(args, Math.atanh),
+  day_of_month: dateFunction('day_of_month', (d) => d.day),
+  day_of_week: dateFunction('day_of_week', (d) => d.weekday),
+  day_of_year: dateFunction('day_of_year', (d) => d.yday),
+  days_in_month: dateFunction('days_in_month', (d) => d.daysInMonth),
+  hour: dateFunction('hour', (d) => d.hour),
+  minute: dateFunction('minute', (d) => d.minute),
+  month: dateFunction('month', (d) => d.month),
+  year: dateFunction('year', (d) => d.year),
   ln: (args) => mapSamples(args, goLog),
   log2: (args) => mapSamples(args, goLog2),
   log10: (args) => mapSamples(args, goLog10),
@@ -710,10 +766,10 @@ const INSTANT_FUNCTIONS: Readonly<Record<string, InstantFn>> = {
     if (arg.kind === 'vectorSelector') {
       const times: number[] = [];
       const samples = evalVectorSelector(arg, ctx, times);
-      return { type: 'vector', samples: samples.map((s, i) => ({ labels: dropName(s.labels), value: (times[i] as number) / 1000 })) };
+      return { type: 'vector', samples: samples.map((s, i) => ({ labels: dropName(s.labels), value: ((times[i] as number) + ctx.epochMs) / 1000 })) };
     }
     const v = evaluate(arg, ctx);
-    return { type: 'vector', samples: vectorArg(v).map((s) => ({ labels: dropName(s.labels), value: ctx.t / 1000 })) };
+    return { type: 'vector', samples: vectorArg(v).map((s) => ({ labels: dropName(s.labels), value: (ctx.t + ctx.epochMs) / 1000 })) };
   },
   // functions.go funcSort / funcSortDesc: sort.Sort(sort.Reverse(heap)); NaN sorts last.
   sort: (args) => ({ type: 'vector', samples: goSort(vectorArg(args[0]).slice(), (x, y) => Number.isNaN(y.value) || y.value > x.value) }),
@@ -762,16 +818,31 @@ function unwrapParens(e: Expr): Expr {
 /**
  * functions.go `createLabelsForAbsentFunction`: the `=` matchers of a (range) vector selector
  * argument, except the name; a later matcher on a label already set, or any non-`=` matcher,
- * removes the label.
+ * removes the label. In Prometheus 3 the matchers are seen in the order the storage left them:
+ * tsdb/querier.go `PostingsForMatchers` stably sorts the selector's matcher slice in place
+ * (intersecting matchers before subtracting ones) when the selector is queried, before the
+ * function runs, so `absent(x{job!="a",job="a"})` gives `{}` in 3.x and `{job="a"}` in 2.42.
+ * That happens only when the storage opens a block or head querier for the query's time range
+ * (tsdb/db.go `DB.Querier`; otherwise the querier is a no-op one that never sees the matchers):
+ * when the range ends at or after the oldest stored sample (storeReaches).
  */
-function absentLabels(arg: Expr | undefined): Labels {
+function absentLabels(arg: Expr | undefined, ctx: EvalContext): Labels {
   if (arg === undefined) return Labels.EMPTY;
   const a = unwrapParens(arg);
   const vs = a.kind === 'vectorSelector' ? a : a.kind === 'matrixSelector' ? a.selector : undefined;
   if (vs === undefined) return Labels.EMPTY;
+  const written = labelsOfMatchers(vs.matchers);
+  if (ctx.version === 2) return written;
+  const sorted = labelsOfMatchers(storageMatcherOrder(vs.matchers));
+  if (sorted.key === written.key) return written;
+  const range = querierRange(ctx.root ?? arg, ctx);
+  return range !== undefined && storeReaches(ctx.store, range[1], ctx.buf) ? sorted : written;
+}
+
+function labelsOfMatchers(ms: readonly LabelMatcher[]): Labels {
   const rec: Record<string, string> = {};
   const has = new Set<string>();
-  for (const m of vs.matchers) {
+  for (const m of ms) {
     if (m.name === METRIC_NAME) continue;
     if (m.type === '=' && !has.has(m.name)) {
       rec[m.name] = m.value;
@@ -783,6 +854,96 @@ function absentLabels(arg: Expr | undefined): Labels {
   return Labels.from(rec);
 }
 
+/**
+ * tsdb/querier.go `PostingsForMatchers` (Prometheus 3): a matcher is "subtracting" when no
+ * matcher of the selector requires its label to be non-empty, or when it is a `!=`/`!~` matcher
+ * that matches the empty string; `slices.SortStableFunc` moves the others first. Its comparator
+ * only ever reports "less" for (intersecting, subtracting), so the result is a stable partition.
+ */
+function storageMatcherOrder(ms: readonly LabelMatcher[]): readonly LabelMatcher[] {
+  const mustBeSet = new Set<string>();
+  for (const m of ms) if (!m.matches('')) mustBeSet.add(m.name);
+  const subtracting = (m: LabelMatcher): boolean => !mustBeSet.has(m.name) || ((m.type === '!=' || m.type === '!~') && m.matches(''));
+  return [...ms.filter((m) => !subtracting(m)), ...ms.filter(subtracting)];
+}
+
+/**
+ * engine.go (3.x) `FindMinMaxTime` with `getTimeRangesForSelector` and `subqueryTimes`: the
+ * closed range [mint, maxt] (virtual ms) the query's storage querier is opened for; undefined
+ * when the query has no selector.
+ */
+function querierRange(root: Expr, ctx: EvalContext): [number, number] | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  const walk = (e: Expr, subqueries: readonly Subquery[], evalRange: number): void => {
+    switch (e.kind) {
+      case 'vectorSelector': {
+        let start = ctx.startMs;
+        let end = ctx.endMs;
+        let sqOffset = 0;
+        let sqRange = 0;
+        for (const sq of subqueries) {
+          sqOffset += sq.offsetMs;
+          sqRange += sq.rangeMs;
+          if (sq.at !== undefined) {
+            // An @ on a subquery resets what the enclosing ones added.
+            sqOffset = sq.offsetMs;
+            sqRange = sq.rangeMs;
+            start = end = atBase(sq.at, ctx);
+          }
+        }
+        if (e.at !== undefined) {
+          start = end = atBase(e.at, ctx);
+        } else {
+          start -= sqOffset + sqRange;
+          end -= sqOffset;
+        }
+        start -= evalRange === 0 ? ctx.lookbackMs - 1 : evalRange - 1;
+        start -= e.offsetMs;
+        end -= e.offsetMs;
+        if (start < min) min = start;
+        if (end > max) max = end;
+        return;
+      }
+      case 'matrixSelector':
+        return walk(e.selector, subqueries, e.rangeMs);
+      case 'subquery':
+        return walk(e.expr, [...subqueries, e], 0);
+      case 'paren':
+      case 'unary':
+        return walk(e.expr, subqueries, 0);
+      case 'binary':
+        walk(e.lhs, subqueries, 0);
+        return walk(e.rhs, subqueries, 0);
+      case 'aggregate':
+        if (e.param !== undefined) walk(e.param, subqueries, 0);
+        return walk(e.expr, subqueries, 0);
+      case 'call':
+        for (const a of e.args) walk(a, subqueries, 0);
+        return;
+      case 'number':
+      case 'string':
+        return;
+    }
+  };
+  walk(root, [], 0);
+  return max === -Infinity ? undefined : [min, max];
+}
+
+/**
+ * Whether Prometheus' storage opens a querier on data for the closed range [mint, maxt]
+ * (tsdb/db.go `DB.Querier`): a block overlapping it, or the head when `maxt >= head.MinTime()`.
+ * The head starts at the oldest sample it holds, or right after the newest block once blocks
+ * exist (db.go reload truncates the head to the last block's MaxTime), so either way the answer
+ * is: some sample at or before `maxt`. Only used on the rare path of absentLabels.
+ */
+function storeReaches(store: SeriesStore, maxt: number, buf: SampleBuffer): boolean {
+  for (const h of store.select([])) {
+    if (h.latest(maxt, Number.MAX_SAFE_INTEGER, false, buf) || h.readRange(-Number.MAX_SAFE_INTEGER, maxt, false, buf) > 0) return true;
+  }
+  return false;
+}
+
 function evalCall(call: Call, ctx: EvalContext): Value {
   const name = call.func.name;
   const rangeFn = RANGE_FUNCTIONS[name];
@@ -790,10 +951,12 @@ function evalCall(call: Call, ctx: EvalContext): Value {
     // engine.go (Call): the matrix argument is a range selector or a subquery; parentheses around
     // arguments are removed first.
     const matrixIndex = call.func.argTypes.indexOf('matrix');
-    const param = name === 'quantile_over_time' ? scalarArg(evaluate(call.args[0] as Expr, ctx)) : Number.NaN;
+    const paramIndex = name === 'quantile_over_time' ? 0 : name === 'predict_linear' ? 1 : -1;
+    const param = paramIndex >= 0 ? scalarArg(evaluate(call.args[paramIndex] as Expr, ctx)) : Number.NaN;
     const arg = unwrapParens(call.args[matrixIndex] as Expr);
     const out: Sample[] = [];
-    const keepName = name === 'last_over_time'; // functions.go funcLastOverTime keeps the metric name
+    // engine.go: last_over_time (and 3.x first_over_time) keep the metric name.
+    const keepName = name === 'last_over_time' || name === 'first_over_time';
     const buf = ctx.buf;
     const leftOpen = ctx.version === 3;
     let anySeries = false;
@@ -806,7 +969,7 @@ function evalCall(call: Call, ctx: EvalContext): Value {
         if (h.readRange(rangeStart, ref, leftOpen, buf) === 0) continue;
         anySeries = true;
         if (rangeFn === undefined) break;
-        const v = rangeFn(buf, rangeStart, ref, arg.rangeMs, ctx.version, param);
+        const v = rangeFn(buf, rangeStart, ref, arg.rangeMs, ctx.version, param, ctx.t);
         if (v !== undefined) out.push({ labels: keepName ? h.labels : dropName(h.labels), value: v });
       }
     } else if (arg.kind === 'subquery') {
@@ -824,7 +987,7 @@ function evalCall(call: Call, ctx: EvalContext): Value {
           buf.v[i] = s.v[i] as number;
         }
         buf.n = n;
-        const v = rangeFn(buf, rangeStart, ref, arg.rangeMs, ctx.version, param);
+        const v = rangeFn(buf, rangeStart, ref, arg.rangeMs, ctx.version, param, ctx.t);
         if (v !== undefined) out.push({ labels: keepName ? s.labels : dropName(s.labels), value: v });
       }
     } else {
@@ -832,7 +995,7 @@ function evalCall(call: Call, ctx: EvalContext): Value {
     }
     if (rangeFn === undefined) {
       // absent_over_time: one sample when no series has a sample in the window.
-      return { type: 'vector', samples: anySeries ? [] : [{ labels: absentLabels(arg), value: 1 }] };
+      return { type: 'vector', samples: anySeries ? [] : [{ labels: absentLabels(arg, ctx), value: 1 }] };
     }
     return { type: 'vector', samples: checkUnique(out) };
   }
@@ -845,7 +1008,114 @@ function evalCall(call: Call, ctx: EvalContext): Value {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Date functions
+
+interface CivilTime {
+  readonly year: number;
+  /** 1..12 */
+  readonly month: number;
+  /** 1..31 */
+  readonly day: number;
+  /** 1..366 */
+  readonly yday: number;
+  /** 0 = Sunday */
+  readonly weekday: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly daysInMonth: number;
+}
+
+/** Largest |seconds| we convert: beyond it Go's int64 conversion and time arithmetic wrap. */
+const MAX_DATE_SECONDS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * UTC calendar fields of Unix seconds `sec` (an integer), proleptic Gregorian as Go's `time`
+ * package (days-to-civil by eras of 400 years).
+ */
+function civilTime(sec: number): CivilTime {
+  let r = sec % 86400;
+  if (r < 0) r += 86400;
+  const days = (sec - r) / 86400;
+  const z = days + 719468; // days since 0000-03-01
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const before = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334][month - 1] as number;
+  const yday = before + day + (leap && month > 2 ? 1 : 0);
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] as number;
+  let weekday = (days + 4) % 7; // 1970-01-01 was a Thursday
+  if (weekday < 0) weekday += 7;
+  return { year, month, day, yday, weekday, hour: Math.floor(r / 3600), minute: Math.floor((r % 3600) / 60), daysInMonth };
+}
+
+/**
+ * functions.go `dateWrapper`: without an argument, the evaluation time (`time.Unix(enh.Ts/1000, 0)`,
+ * integer division); else each sample's value as Unix seconds (`int64(v)`, truncated), metric
+ * name dropped. Values Go's int64 conversion cannot hold exactly are refused.
+ */
+function dateFunction(name: string, f: (c: CivilTime) => number): InstantFn {
+  return (args, _call, ctx) => {
+    if (args.length === 0) {
+      return { type: 'vector', samples: [{ labels: Labels.EMPTY, value: f(civilTime(Math.trunc((ctx.t + ctx.epochMs) / 1000))) }] };
+    }
+    return mapSamples(args, (v) => {
+      const sec = Math.trunc(v);
+      if (!(Math.abs(sec) <= MAX_DATE_SECONDS)) {
+        throw new PromqlError('unsupported', `${name}() of ${formatPromValue(v)} (beyond ±2^53 seconds) is not supported by rehearse yet`);
+      }
+      return f(civilTime(sec));
+    });
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Go's math and sort behaviours that JS does not share
+
+/**
+ * Go `math.Sinh` / `math.Cosh` (math/sinh.go): above |x| = 21 they compute Exp(|x|) * 0.5, which
+ * overflows to ±Inf for |x| > ~709.78 where JS' sinh/cosh are still finite; (e^x ∓ e^-x)/2 above
+ * 0.5. Below that, a rational approximation that agrees with Math.sinh to the last bits.
+ */
+function goSinh(x: number): number {
+  const a = Math.abs(x);
+  let r: number;
+  if (a > 21) r = Math.exp(a) * 0.5;
+  else if (a > 0.5) {
+    const ex = Math.exp(a);
+    r = (ex - 1 / ex) * 0.5;
+  } else return Math.sinh(x);
+  return x < 0 ? -r : r;
+}
+
+/**
+ * Go's `math.Sin`/`Cos`/`Tan` (math/sin.go, math/tan.go) reduce arguments below 2^29 with a
+ * three-part π/4 (Cody-Waite) whose products stop being exact from about 2^26·π/4: there Go's
+ * results drift from the correctly reduced ones JS gives, by far more than an ulp. We refuse that
+ * band instead of answering differently; at and above 2^29 Go reduces exactly (trigReduce).
+ */
+function goTrig(name: string, f: (x: number) => number): (x: number) => number {
+  return (x) => {
+    const a = Math.abs(x);
+    if (a >= 2 ** 25 && a < 2 ** 29) {
+      throw new PromqlError('unsupported', `${name}() of ${formatPromValue(x)} (|x| in [2^25, 2^29), where Go's argument reduction is inexact) is not supported by rehearse yet`);
+    }
+    return f(x);
+  };
+}
+
+function goCosh(x: number): number {
+  const a = Math.abs(x);
+  if (a > 21) return Math.exp(a) * 0.5;
+  if (Number.isNaN(a)) return a;
+  const ex = Math.exp(a);
+  return (ex + 1 / ex) * 0.5;
+}
 
 /** Go `math.Frexp` for finite non-zero x: x = frac * 2^exp with |frac| in [0.5, 1). */
 function frexp(x: number): [number, number] {
@@ -1374,6 +1644,8 @@ function elemBinop(op: BinaryOp, l: number, r: number): [number, boolean] {
       return [l % r, true]; // math.Mod == JS % (sign of dividend, x%0 = NaN)
     case '^':
       return [goPow(l, r), true];
+    case 'atan2':
+      return [Math.atan2(l, r), true];
     case '==':
       return [l, l === r];
     case '!=':
@@ -1391,9 +1663,12 @@ function elemBinop(op: BinaryOp, l: number, r: number): [number, boolean] {
   }
 }
 
-/** engine.go `shouldDropMetricName`: arithmetic drops the name, comparisons keep it. */
-function dropsName(op: BinaryOp): boolean {
-  return op === '+' || op === '-' || op === '*' || op === '/' || op === '%' || op === '^';
+/**
+ * Arithmetic drops the name, comparisons keep it (2.42 engine.go `shouldDropMetricName`, 3.x
+ * `changesMetricSchema`); `atan2` keeps it in 2.42 and drops it in 3.x.
+ */
+function dropsName(op: BinaryOp, version: 2 | 3): boolean {
+  return op === '+' || op === '-' || op === '*' || op === '/' || op === '%' || op === '^' || (op === 'atan2' && version === 3);
 }
 
 function evalBinary(e: Binary, ctx: EvalContext): Value {
@@ -1405,10 +1680,10 @@ function evalBinary(e: Binary, ctx: EvalContext): Value {
     return { type: 'scalar', value: isComparison(e.op) ? (keep ? 1 : 0) : value };
   }
   if (lv.type === 'vector' && rv.type === 'scalar') {
-    return { type: 'vector', samples: checkUnique(vectorScalar(e, lv.samples, rv.value, false)) };
+    return { type: 'vector', samples: checkUnique(vectorScalar(e, lv.samples, rv.value, false, ctx.version)) };
   }
   if (lv.type === 'scalar' && rv.type === 'vector') {
-    return { type: 'vector', samples: checkUnique(vectorScalar(e, rv.samples, lv.value, true)) };
+    return { type: 'vector', samples: checkUnique(vectorScalar(e, rv.samples, lv.value, true, ctx.version)) };
   }
   if (lv.type === 'vector' && rv.type === 'vector') {
     const m = e.matching ?? { card: 'one-to-one', matchingLabels: [], on: false, include: [] };
@@ -1427,10 +1702,10 @@ function evalBinary(e: Binary, ctx: EvalContext): Value {
 }
 
 /** engine.go `VectorscalarBinop`. */
-function vectorScalar(e: Binary, vec: Sample[], scalar: number, swap: boolean): Sample[] {
+function vectorScalar(e: Binary, vec: Sample[], scalar: number, swap: boolean, version: 2 | 3): Sample[] {
   const out: Sample[] = [];
   const cmp = isComparison(e.op);
-  const drop = dropsName(e.op) || e.returnBool;
+  const drop = dropsName(e.op, version) || e.returnBool;
   for (const s of vec) {
     const l = swap ? scalar : s.value;
     const r = swap ? s.value : scalar;
@@ -1491,12 +1766,15 @@ function vectorBinop(e: Binary, lhsIn: Sample[], rhsIn: Sample[], m: VectorMatch
     const vr = oneToMany ? ls.value : rs.value;
     const [raw, keep] = elemBinop(e.op, vl, vr);
     let value = raw;
+    // 2.42 drops a false comparison before checking that matches are unique; 3.x checks first
+    // (engine.go VectorBinop doBinOp at v3.15.1), so a filtered duplicate is still an error there.
+    // Found by test/differential/promql.
     if (e.returnBool) {
       value = keep ? 1 : 0;
-    } else if (!keep) {
+    } else if (!keep && version === 2) {
       continue;
     }
-    let metric = resultMetric(ls.labels, rs.labels, e.op, m);
+    let metric = resultMetric(ls.labels, rs.labels, e.op, m, version);
     if (e.returnBool) metric = dropName(metric);
     const inserted = matchedSigs.get(sig);
     if (m.card === 'one-to-one') {
@@ -1515,15 +1793,16 @@ function vectorBinop(e: Binary, lhsIn: Sample[], rhsIn: Sample[], m: VectorMatch
       }
       set.add(insertSig);
     }
+    if (!keep && !e.returnBool) continue;
     out.push({ labels: metric, value });
   }
   return out;
 }
 
 /** engine.go `resultMetric`. */
-function resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, m: VectorMatching): Labels {
+function resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, m: VectorMatching, version: 2 | 3): Labels {
   let l = lhs;
-  if (dropsName(op)) l = dropName(l);
+  if (dropsName(op, version)) l = dropName(l);
   if (m.card === 'one-to-one') {
     l = m.on ? l.keep(m.matchingLabels) : l.without(m.matchingLabels);
   }

@@ -28,6 +28,13 @@ export interface EvaluateOptions {
   readonly lookbackDeltaMs?: number;
   /** Step of subqueries written without one (`x[5m:]`); default 1 minute, Prometheus' default evaluation_interval. */
   readonly subqueryStepMs?: number;
+  /**
+   * Unix time (ms) of virtual time 0 (default 0: virtual time is Unix time). Evaluation and sample
+   * times stay virtual; what shows or reads absolute time uses it: `time()`, `timestamp()`,
+   * `@ <unix seconds>`, the date functions (`hour()`, `day_of_week()`, ...) and the absolute step
+   * grid of subqueries.
+   */
+  readonly epochMs?: number;
 }
 
 /** Prometheus' limit on range query points (web/api/v1/api.go `queryRange`). */
@@ -111,6 +118,8 @@ export function evaluateInstant(
     q.cache,
     undefined,
     opts.subqueryStepMs ?? DEFAULT_SUBQUERY_STEP_MS,
+    opts.epochMs ?? 0,
+    q.expr,
   );
   const v = evaluate(q.expr, ctx);
   const notes = notesOf(q, ctx);
@@ -186,6 +195,8 @@ export function evaluateRange(
     q.cache,
     { startMs, endMs },
     opts.subqueryStepMs ?? DEFAULT_SUBQUERY_STEP_MS,
+    opts.epochMs ?? 0,
+    q.expr,
   );
   const byKey = new Map<string, { labels: Labels; points: { t: number; value: number }[] }>();
   const add = (labels: Labels, t: number, value: number): void => {

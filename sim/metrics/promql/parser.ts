@@ -28,7 +28,7 @@ import {
   type VectorMatching,
   type VectorSelector,
 } from './ast.js';
-import { parseError, PromqlError, unsupported } from './errors.js';
+import { parseError, parseErrorWithoutQuery, PromqlError, unsupported } from './errors.js';
 import { lookupFunction } from './functions.js';
 import { looksLikeDuration, parseDuration, parseNumber, unquoteString } from './literals.js';
 import { newLabelMatcher } from './matchers.js';
@@ -64,6 +64,39 @@ const BINARY_OPS: Readonly<Record<string, BinaryOp>> = {
   Atan2: 'atan2',
 };
 
+/** Binary operator precedence levels of generated_parser.y (higher binds tighter). */
+const BINARY_PRECEDENCE: Readonly<Record<string, number>> = {
+  Or: 1,
+  And: 2,
+  Unless: 2,
+  Eql: 3,
+  Neq: 3,
+  Gtr: 3,
+  Lss: 3,
+  Gte: 3,
+  Lte: 3,
+  TrimUpper: 3,
+  TrimLower: 3,
+  Add: 4,
+  Sub: 4,
+  Mul: 5,
+  Div: 5,
+  Mod: 5,
+  Atan2: 5,
+  Pow: 6,
+};
+
+/** `unary_expr: unary_op expr %prec MUL`. */
+const UNARY_PRECEDENCE = 5;
+
+/** A token (or operand) of the flattened operator structure (Builder.build). */
+type Piece =
+  | { readonly t: 'operand'; readonly node: SyntaxNode }
+  | { readonly t: 'number'; readonly node: SyntaxNode; readonly from: number }
+  | { readonly t: 'prefix'; readonly op: '-' | '+'; readonly from: number }
+  | { readonly t: 'postfix'; readonly node: SyntaxNode }
+  | { readonly t: 'binop'; readonly op: SyntaxNode; readonly modifiers: readonly SyntaxNode[] };
+
 const AGGREGATE_OPS: ReadonlySet<string> = new Set([
   'sum', 'avg', 'min', 'max', 'count', 'group', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile',
   'count_values', 'limitk', 'limit_ratio',
@@ -94,17 +127,19 @@ export function parseQuery(text: string, opts: ParseOptions = {}): ParsedQuery {
   const tree = lezerParser.parse(text);
   const top = tree.topNode;
 
+  if (text === '' && version === 3) throw parseErrorWithoutQuery('no expression found in input');
   if (isBlankQuery(text)) throw parseError(text, 0, 'no expression found in input');
   const syntaxError = firstSyntaxError(top);
   const lexError = scanLexicalError(text);
   if (syntaxError !== undefined || lexError !== undefined) {
-    const unknownFn = syntaxError !== undefined ? unknownFunctionAt(text, syntaxError) : undefined;
+    // `group_left (max(x))` reads `max` as a label: an error in grouping labels is never a call.
+    const unknownFn = syntaxError !== undefined && syntaxError.parent?.name !== 'GroupingLabels' ? unknownFunctionAt(text, syntaxError) : undefined;
     if (lexError !== undefined && (syntaxError === undefined || lexError.offset <= syntaxError.from || unknownFn !== undefined)) {
       throw parseError(text, lexError.offset, lexError.message);
     }
     if (unknownFn !== undefined) throw unknownFunctionError(text, unknownFn, version);
     const se = syntaxError as SyntaxNode;
-    throw parseError(text, tokenStart(text, se.from), describeUnexpected(text, se.from));
+    throw parseError(text, tokenStart(text, se.from), describeUnexpected(text, se.from) + errorContext(text, se));
   }
 
   const exprs = children(top).filter((c) => c.name !== 'LineComment');
@@ -196,6 +231,19 @@ function describeUnexpected(text: string, offset: number): string {
   }
   if ((m = /^(==|!=|>=|<=|=~|!~|[-+*/%^<>])/.exec(rest)) !== null) return `unexpected <op:${m[0]}>`;
   return `unexpected ${JSON.stringify(rest[0])}`;
+}
+
+/**
+ * The "in <context>, expected <what>" tail of the grammar's error productions that we can place
+ * from the error's position in the tree: generated_parser.y grouping_label_list / grouping_label
+ * (`sum by (a b)`: expected "," or ")"; after "(" or ",": expected label).
+ */
+function errorContext(text: string, err: SyntaxNode): string {
+  if (err.parent?.name !== 'GroupingLabels') return '';
+  let i = tokenStart(text, err.from) - 1;
+  while (i >= 0 && /\s/.test(text[i] as string)) i--;
+  const prev = text[i];
+  return prev === '(' || prev === ',' ? ' in grouping opts, expected label' : ' in grouping opts, expected "," or ")"';
 }
 
 /** Go's %q of a rune. */
@@ -309,56 +357,168 @@ class Builder {
     throw unsupported(this.text, offset, `${what} is not supported by rehearse yet`);
   }
 
+  /**
+   * Builds the expression of a lezer node. The lezer grammar gives postfix modifiers (`offset`,
+   * `@`, `[range]`, `[range:step]`) no precedence, so its trees can attach them to a whole
+   * binary expression (`a or b > c offset 1h unless d` comes out as `((a or (b > c)) offset 1h)
+   * unless d`). Only the token order of such trees is trusted: binary, unary and postfix nodes
+   * are flattened back into their token sequence, which is then parsed again with the operator
+   * precedences of Prometheus' yacc grammar (generated_parser.y, the `%left`/`%right`/`%nonassoc`
+   * declarations; see parseSequence).
+   */
   build(node: SyntaxNode): Expr {
+    const pieces: Piece[] = [];
+    this.flatten(node, pieces);
+    const state = { pos: 0 };
+    const e = this.parseSequence(pieces, state, 0);
+    if (state.pos !== pieces.length) this.fail(node.to, 'unexpected end of input');
+    return e;
+  }
+
+  /** In-order token sequence of the operator structure of `node` (see build). */
+  private flatten(node: SyntaxNode, out: Piece[]): void {
+    switch (node.name) {
+      case 'BinaryExpr': {
+        const kids = children(node).filter((c) => c.name !== 'LineComment');
+        const lhs = kids[0];
+        const rhs = kids[kids.length - 1];
+        const op = kids[1];
+        if (lhs === undefined || rhs === undefined || op === undefined || kids.length < 3) this.fail(node.to, 'unexpected end of input');
+        this.flatten(lhs, out);
+        out.push({ t: 'binop', op, modifiers: kids.slice(2, -1) });
+        this.flatten(rhs, out);
+        return;
+      }
+      case 'UnaryExpr': {
+        const kids = children(node).filter((c) => c.name !== 'LineComment');
+        const [opNode, operand] = kids;
+        if (opNode === undefined || operand === undefined) this.fail(node.from, 'unexpected end of input');
+        out.push({ t: 'prefix', op: this.src(opNode) === '-' ? '-' : '+', from: opNode.from });
+        this.flatten(operand, out);
+        return;
+      }
+      case 'NumberDurationLiteral': {
+        // The grammar may lex a sign into the literal (`-2`); Prometheus' lexer never does: the
+        // sign is a unary operator (generated_parser.y: unary_expr), which matters for `-2 ^ 2`
+        // (= -(2 ^ 2)) and for `-0` (the literal 0 times -1 is -0).
+        const text = this.src(node);
+        const m = /^[+-]\s*/.exec(text);
+        if (m !== null) {
+          out.push({ t: 'prefix', op: text.startsWith('-') ? '-' : '+', from: node.from });
+          out.push({ t: 'number', node, from: node.from + m[0].length });
+        } else {
+          out.push({ t: 'operand', node });
+        }
+        return;
+      }
+      case 'OffsetExpr':
+      case 'StepInvariantExpr':
+      case 'MatrixSelector':
+      case 'SubqueryExpr':
+      case 'AnchoredExpr':
+      case 'SmoothedExpr': {
+        const inner = children(node).find((c) => c.name !== 'LineComment');
+        if (inner === undefined) this.fail(node.to, 'unexpected end of input');
+        this.flatten(inner, out);
+        out.push({ t: 'postfix', node });
+        return;
+      }
+      default:
+        out.push({ t: 'operand', node });
+    }
+  }
+
+  /**
+   * Operator-precedence parse of a flattened sequence, with the resolution yacc gives
+   * Prometheus' grammar (generated_parser.y): binary operators by `%left LOR` < `LAND LUNLESS` <
+   * comparisons < `ADD SUB` < `MUL DIV MOD ATAN2` < `%right POW`; a unary sign is `%prec MUL`;
+   * postfix modifiers always bind to the operand right before them (`OFFSET` and `LEFT_BRACKET`
+   * outrank every operator, `AT` has no precedence so yacc shifts it), applied left to right.
+   */
+  private parseSequence(pieces: readonly Piece[], state: { pos: number }, minPrec: number): Expr {
+    let lhs = this.parseOperand(pieces, state);
+    for (;;) {
+      const p = pieces[state.pos];
+      if (p === undefined || p.t !== 'binop') return lhs;
+      const prec = BINARY_PRECEDENCE[p.op.name] ?? 0;
+      if (prec < minPrec) return lhs;
+      state.pos++;
+      const rhs = this.parseSequence(pieces, state, p.op.name === 'Pow' ? prec : prec + 1);
+      lhs = this.binary(lhs, p.op, p.modifiers, rhs);
+    }
+  }
+
+  private parseOperand(pieces: readonly Piece[], state: { pos: number }): Expr {
+    const p = pieces[state.pos];
+    if (p === undefined) this.fail(this.text.length, 'unexpected end of input');
+    state.pos++;
+    if (p.t === 'prefix') {
+      const operand = this.parseSequence(pieces, state, UNARY_PRECEDENCE + 1);
+      return this.unary(p.op, p.from, operand);
+    }
+    let e: Expr;
+    if (p.t === 'operand') e = this.atom(p.node);
+    else if (p.t === 'number') e = { kind: 'number', value: this.number(p.node, p.from), pos: { start: p.from, end: p.node.to } };
+    else this.fail(p.t === 'binop' ? p.op.from : p.node.from, 'unexpected end of input');
+    for (let q = pieces[state.pos]; q !== undefined && q.t === 'postfix'; q = pieces[state.pos]) {
+      state.pos++;
+      e = this.postfix(e, q.node);
+    }
+    return e;
+  }
+
+  /** generated_parser.y unary_expr: a sign directly on a number literal is folded into it. */
+  private unary(op: '-' | '+', from: number, inner: Expr): Expr {
+    if (inner.kind === 'number') {
+      return { kind: 'number', value: op === '-' ? inner.value * -1 : inner.value, pos: { start: from, end: inner.pos.end } };
+    }
+    return { kind: 'unary', op, expr: inner, pos: { start: from, end: inner.pos.end } };
+  }
+
+  private postfix(e: Expr, node: SyntaxNode): Expr {
+    switch (node.name) {
+      case 'OffsetExpr':
+        return this.offset(e, node);
+      case 'StepInvariantExpr':
+        return this.atModifier(e, node);
+      case 'MatrixSelector':
+        return this.matrixSelector(e, node);
+      case 'SubqueryExpr':
+        return this.subquery(e, node);
+      case 'AnchoredExpr':
+        return this.refuse(node.from, 'the anchored modifier');
+      default:
+        return this.refuse(node.from, 'the smoothed modifier');
+    }
+  }
+
+  /** An expression without operators or postfix modifiers at its top. */
+  private atom(node: SyntaxNode): Expr {
     const pos = { start: node.from, end: node.to };
     switch (node.name) {
       case 'NumberDurationLiteral':
-        return { kind: 'number', value: this.number(node), pos };
+        return { kind: 'number', value: this.number(node, node.from), pos };
       case 'StringLiteral':
         return { kind: 'string', value: this.string(node), pos };
       case 'VectorSelector':
         return this.vectorSelector(node);
-      case 'MatrixSelector':
-        return this.matrixSelector(node);
-      case 'OffsetExpr':
-        return this.offset(node);
       case 'FunctionCall':
         return this.call(node);
       case 'AggregateExpr':
         return this.aggregate(node);
-      case 'BinaryExpr':
-        return this.binary(node);
-      case 'UnaryExpr': {
-        const [opNode, operand] = children(node);
-        if (opNode === undefined || operand === undefined) this.fail(node.from, 'unexpected end of input');
-        const op = this.src(opNode) === '-' ? '-' : '+';
-        const inner = this.build(operand);
-        // Prometheus folds a sign into a number literal directly below it (generated_parser.y: unary_expr).
-        if (inner.kind === 'number') {
-          return { kind: 'number', value: op === '-' ? -inner.value : inner.value, pos };
-        }
-        return { kind: 'unary', op, expr: inner, pos };
-      }
       case 'ParenExpr': {
-        const inner = children(node)[0];
+        const inner = children(node).find((c) => c.name !== 'LineComment');
         if (inner === undefined) this.fail(node.to, 'unexpected end of input');
         return { kind: 'paren', expr: this.build(inner), pos };
       }
-      case 'SubqueryExpr':
-        return this.subquery(node);
-      case 'StepInvariantExpr':
-        return this.atModifier(node);
-      case 'AnchoredExpr':
-        return this.refuse(node.from, 'the anchored modifier');
-      case 'SmoothedExpr':
-        return this.refuse(node.from, 'the smoothed modifier');
       default:
         return this.refuse(node.from, `PromQL construct ${node.name}`);
     }
   }
 
-  private number(node: SyntaxNode): number {
-    const raw = this.src(node).replace(/^([+-])\s+/, '$1');
+  /** The number literal `node`, read from `from` (after a sign split off by flatten). */
+  private number(node: SyntaxNode, from: number): number {
+    const raw = this.text.slice(from, node.to).replace(/^([+-])\s+/, '$1');
     const unsigned = raw.replace(/^[+-]/, '');
     if (looksLikeDuration(unsigned)) {
       if (this.version === 2) this.fail(node.from, `unexpected duration ${JSON.stringify(unsigned)}`);
@@ -469,38 +629,22 @@ class Builder {
     this.refuse(node.from, 'a duration expression');
   }
 
-  /**
-   * The grammar attaches postfix modifiers (`[range]`, `offset`) to a whole binary or unary
-   * expression on their left, while Prometheus gives them the highest precedence
-   * (generated_parser.y: `%nonassoc OFFSET`, `%right LEFT_BRACKET`): `a - b[5m]` is `a - (b[5m])`.
-   * So the modifier is applied to the rightmost operand.
-   */
-  private onRightmost(e: Expr, f: (operand: Expr) => Expr): Expr {
-    if (e.kind === 'binary') return { ...e, rhs: this.onRightmost(e.rhs, f) };
-    if (e.kind === 'unary') return { ...e, expr: this.onRightmost(e.expr, f) };
-    return f(e);
-  }
-
-  private matrixSelector(node: SyntaxNode): Expr {
-    const [inner, dur] = children(node);
-    if (inner === undefined || dur === undefined) this.fail(node.to, 'unexpected end of input');
-    const built = this.build(inner);
+  /** `expr[range]` (generated_parser.y: matrix_selector). */
+  private matrixSelector(operand: Expr, node: SyntaxNode): Expr {
+    const dur = children(node).filter((c) => c.name !== 'LineComment')[1];
+    if (dur === undefined) this.fail(node.to, 'unexpected end of input');
     const rangeMs = this.duration(dur, true);
     const bracket = this.text.lastIndexOf('[', dur.from);
-    return this.onRightmost(built, (operand) => {
-      if (operand.kind !== 'vectorSelector') this.fail(bracket, 'ranges only allowed for vector selectors');
-      if (operand.hasOffset) this.fail(bracket, 'no offset modifiers allowed before range');
-      if (operand.at !== undefined) this.fail(bracket, 'no @ modifiers allowed before range');
-      return { kind: 'matrixSelector', selector: operand, rangeMs, pos: { start: operand.pos.start, end: node.to } };
-    });
+    if (operand.kind !== 'vectorSelector') this.fail(bracket, 'ranges only allowed for vector selectors');
+    if (operand.hasOffset) this.fail(bracket, 'no offset modifiers allowed before range');
+    if (operand.at !== undefined) this.fail(bracket, 'no @ modifiers allowed before range');
+    return { kind: 'matrixSelector', selector: operand, rangeMs, pos: { start: operand.pos.start, end: node.to } };
   }
 
-  private offset(node: SyntaxNode): Expr {
-    const kids = children(node);
-    const inner = kids[0];
-    const durNode = kids.find((k) => k.name === 'OffsetDurationExpr');
-    if (inner === undefined || durNode === undefined) this.fail(node.to, 'unexpected end of input');
-    const built = this.build(inner);
+  /** `expr offset d` (generated_parser.y: offset_expr; parse.go: addOffset). */
+  private offset(operand: Expr, node: SyntaxNode): Expr {
+    const durNode = children(node).find((k) => k.name === 'OffsetDurationExpr');
+    if (durNode === undefined) this.fail(node.to, 'unexpected end of input');
     // `offset -5m`: OffsetDurationExpr(UnaryOp "-", OffsetDurationExpr).
     let sign = 1;
     let d = durNode;
@@ -510,33 +654,26 @@ class Builder {
       d = dk[1];
     }
     const ms = sign * this.duration(d, false);
-    return this.onRightmost(built, (operand) => {
-      let vs: VectorSelector | Subquery;
-      if (operand.kind === 'vectorSelector' || operand.kind === 'subquery') vs = operand;
-      else if (operand.kind === 'matrixSelector') vs = operand.selector;
-      else this.fail(operand.pos.start, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
-      if (vs.hasOffset) this.fail(operand.pos.start, 'offset may not be set multiple times');
-      vs.offsetMs = ms;
-      vs.hasOffset = true;
-      operand.pos = { start: operand.pos.start, end: node.to };
-      return operand;
-    });
+    let vs: VectorSelector | Subquery;
+    if (operand.kind === 'vectorSelector' || operand.kind === 'subquery') vs = operand;
+    else if (operand.kind === 'matrixSelector') vs = operand.selector;
+    else this.fail(operand.pos.start, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+    if (vs.hasOffset) this.fail(operand.pos.start, 'offset may not be set multiple times');
+    vs.offsetMs = ms;
+    vs.hasOffset = true;
+    operand.pos = { start: operand.pos.start, end: node.to };
+    return operand;
   }
 
-  /**
-   * `expr[range:step]` (generated_parser.y: subquery_expr). The grammar gives `[` the highest
-   * precedence, so in `a - b[5m:1m]` the subquery is over `b` (see onRightmost).
-   */
-  private subquery(node: SyntaxNode): Expr {
+  /** `expr[range:step]` (generated_parser.y: subquery_expr). */
+  private subquery(operand: Expr, node: SyntaxNode): Expr {
     const kids = children(node).filter((c) => c.name !== 'LineComment');
-    const inner = kids[0];
     const rangeNode = kids[1];
     const stepNode = kids[2];
-    if (inner === undefined || rangeNode === undefined) this.fail(node.to, 'unexpected end of input');
-    const built = this.build(inner);
+    if (rangeNode === undefined) this.fail(node.to, 'unexpected end of input');
     const rangeMs = this.duration(rangeNode, true);
     const stepMs = stepNode === undefined ? 0 : this.duration(stepNode, true);
-    return this.onRightmost(built, (operand) => ({
+    return {
       kind: 'subquery',
       expr: operand,
       rangeMs,
@@ -545,17 +682,15 @@ class Builder {
       hasOffset: false,
       at: undefined,
       pos: { start: operand.pos.start, end: node.to },
-    }));
+    };
   }
 
   /** `expr @ <number>` / `@ start()` / `@ end()` (parse.go: setTimestamp, setAtModifierPreprocessor, getAtModifierVars). */
-  private atModifier(node: SyntaxNode): Expr {
+  private atModifier(operand: Expr, node: SyntaxNode): Expr {
     const kids = children(node).filter((c) => c.name !== 'LineComment');
-    const inner = kids[0];
     const atIdx = kids.findIndex((k) => k.name === 'At');
     const arg = kids[atIdx + 1];
-    if (inner === undefined || atIdx < 0 || arg === undefined) this.fail(node.to, 'unexpected end of input');
-    const built = this.build(inner);
+    if (atIdx < 0 || arg === undefined) this.fail(node.to, 'unexpected end of input');
     let at: AtModifier;
     if (arg.name === 'AtModifierPreprocessors') {
       at = arg.getChild('AtStart') !== null ? { kind: 'start' } : { kind: 'end' };
@@ -565,22 +700,20 @@ class Builder {
         if (this.version === 2) this.fail(arg.from, `unexpected duration ${JSON.stringify(text)} in @, expected timestamp`);
         this.refuse(arg.from, 'a duration as @ timestamp');
       }
-      const ts = this.number(arg);
+      const ts = this.number(arg, arg.from);
       if (!Number.isFinite(ts) || ts >= 2 ** 63 || ts <= -(2 ** 63)) {
-        this.fail(node.from, `timestamp out of bounds for @ modifier: ${goPercentF(ts)}`);
+        this.fail(operand.pos.start, `timestamp out of bounds for @ modifier: ${goPercentF(ts)}`);
       }
       at = { kind: 'time', ms: goRound(ts * 1000) };
     }
-    return this.onRightmost(built, (operand) => {
-      let target: VectorSelector | Subquery;
-      if (operand.kind === 'vectorSelector' || operand.kind === 'subquery') target = operand;
-      else if (operand.kind === 'matrixSelector') target = operand.selector;
-      else this.fail(operand.pos.start, '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery');
-      if (target.at !== undefined) this.fail(operand.pos.start, '@ <timestamp> may not be set multiple times');
-      target.at = at;
-      operand.pos = { start: operand.pos.start, end: node.to };
-      return operand;
-    });
+    let target: VectorSelector | Subquery;
+    if (operand.kind === 'vectorSelector' || operand.kind === 'subquery') target = operand;
+    else if (operand.kind === 'matrixSelector') target = operand.selector;
+    else this.fail(operand.pos.start, '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery');
+    if (target.at !== undefined) this.fail(operand.pos.start, '@ <timestamp> may not be set multiple times');
+    target.at = at;
+    operand.pos = { start: operand.pos.start, end: node.to };
+    return operand;
   }
 
   private call(node: SyntaxNode): Expr {
@@ -637,42 +770,13 @@ class Builder {
     };
   }
 
-  private binary(node: SyntaxNode): Expr {
-    const kids = children(node);
-    const lhsNode = kids[0];
-    const rhsNode = kids[kids.length - 1];
-    const opNode = kids[1];
-    if (lhsNode === undefined || rhsNode === undefined || opNode === undefined || kids.length < 3) {
-      this.fail(node.to, 'unexpected end of input');
-    }
+  /** generated_parser.y binary_expr / bin_modifier: `lhs <op> [bool] [on|ignoring(...) [group_x(...)]] rhs`. */
+  private binary(lhs: Expr, opNode: SyntaxNode, modifiers: readonly SyntaxNode[], rhs: Expr): Expr {
     const op = BINARY_OPS[opNode.name];
     if (op === undefined) this.refuse(opNode.from, `binary operator ${JSON.stringify(this.src(opNode))}`);
-    if (op === 'atan2') this.refuse(opNode.from, 'binary operator "atan2"');
-    const lhsText = this.src(lhsNode);
-    if (op === '^' && lhsNode.name === 'NumberDurationLiteral' && /^[+-]/.test(lhsText)) {
-      // The grammar lexes `-2` in `-2 ^ 2` as one literal, but in Prometheus a unary sign binds
-      // less tightly than `^` (generated_parser.y: `unary_expr: unary_op expr %prec MUL`):
-      // the query means -(2 ^ 2).
-      const digitsAt = lhsNode.from + (/^[+-]\s*/.exec(lhsText)?.[0].length ?? 1);
-      const unsignedValue = parseNumber(lhsText.slice(digitsAt - lhsNode.from));
-      if (!unsignedValue.ok) this.fail(lhsNode.from, unsignedValue.error);
-      const inner: Expr = {
-        kind: 'binary',
-        op,
-        lhs: { kind: 'number', value: unsignedValue.value, pos: { start: digitsAt, end: lhsNode.to } },
-        rhs: this.build(rhsNode),
-        returnBool: false,
-        matching: { card: 'one-to-one', matchingLabels: [], on: false, include: [] },
-        pos: { start: digitsAt, end: node.to },
-        opPos: { start: opNode.from, end: opNode.to },
-      };
-      const pos = { start: node.from, end: node.to };
-      return lhsText.startsWith('-') ? { kind: 'unary', op: '-', expr: inner, pos } : { kind: 'unary', op: '+', expr: inner, pos };
-    }
-    const lhs = this.build(lhsNode);
     let returnBool = false;
     let matching: VectorMatching = { card: 'one-to-one', matchingLabels: [], on: false, include: [] };
-    for (const c of kids.slice(2, -1)) {
+    for (const c of modifiers) {
       if (c.name === 'BoolModifier') returnBool = true;
       else if (c.name === 'MatchingModifierClause') {
         const on = c.getChild('On') !== null;
@@ -685,7 +789,6 @@ class Builder {
         this.refuse(c.from, 'the fill modifier');
       }
     }
-    const rhs = this.build(rhsNode);
     return {
       kind: 'binary',
       op,
@@ -693,7 +796,7 @@ class Builder {
       rhs,
       returnBool,
       matching,
-      pos: { start: node.from, end: node.to },
+      pos: { start: lhs.pos.start, end: rhs.pos.end },
       opPos: { start: opNode.from, end: opNode.to },
     };
   }
@@ -739,7 +842,8 @@ class Builder {
         if (lt !== 'scalar' && lt !== 'vector') this.err(e.lhs.pos.start, 'binary expression must contain only scalar and instant vector types');
         if (rt !== 'scalar' && rt !== 'vector') this.err(e.rhs.pos.start, 'binary expression must contain only scalar and instant vector types');
         if ((lt !== 'vector' || rt !== 'vector') && m !== undefined) {
-          if (m.matchingLabels.length > 0 || m.on) this.err(e.pos.start, 'vector matching only allowed between instant vectors');
+          // parse.go checkAST: only a non-empty label list is an error (`1 / on() x` is fine).
+          if (m.matchingLabels.length > 0) this.err(e.pos.start, 'vector matching only allowed between instant vectors');
           e.matching = undefined;
         } else if (m !== undefined && isSetOp(e.op)) {
           if (m.card === 'one-to-many' || m.card === 'many-to-one') this.err(e.pos.start, `no grouping allowed for ${JSON.stringify(e.op)} operation`);

@@ -3,7 +3,11 @@
 // negative), the range functions, instant functions, every aggregation with by/without and
 // parameters, binary operators between scalars and vectors with on/ignoring/group_left/
 // group_right, comparisons with and without bool, set operators, histogram_quantile over the
-// classic buckets, and a list of queries that must fail (parse and execution errors).
+// classic buckets, and a list of queries that must fail (parse and execution errors). Tricky
+// syntax on purpose: `@` (numbers, fractions, start()/end()) and `offset` in both orders on
+// selectors and subqueries, operator chains where a postfix modifier sits mid-chain (precedence),
+// signs on literals (`-0`, `-2 ^ 2`), `on()`/`ignoring()` with no labels next to a scalar, and
+// comments and line breaks inside queries.
 //
 // It generates the whole language Prometheus knows (for the given major version, without the
 // features that need flags) and leaves it to the test to skip what our compileQuery refuses as
@@ -56,6 +60,8 @@ const AGGREGATIONS: readonly string[] = ['sum', 'avg', 'min', 'max', 'count', 'g
 const ARITH: readonly string[] = ['+', '-', '*', '/', '%', '^', 'atan2'];
 const COMPARISONS: readonly string[] = ['==', '!=', '>', '<', '>=', '<='];
 const SETS: readonly string[] = ['and', 'or', 'unless'];
+/** `@` arguments: inside the data, at its edges, before it, fractional, start()/end(). */
+const AT_TIMES: readonly string[] = ['1700003000', '1700000000.5', '1699999200', '1699990000', '1700010000', '1700008000.123', 'start()', 'end()', '0'];
 const GROUP_LABELS: readonly string[] = ['job', 'instance', 'code', 'le', 'sensor', 'kind', 'batch', '__name__', 'zone'];
 
 /** Queries that must be rejected the same way (parse errors, type errors, execution errors). */
@@ -151,17 +157,24 @@ export class QueryGenerator {
     return this.chance(0.15) ? ` offset ${this.pick(OFFSETS)}` : '';
   }
 
+  /** Postfix modifiers of an instant selector or subquery: offset and/or @, in either order. */
+  private modifiers(): string {
+    const off = this.offset();
+    const at = this.chance(0.06) ? ` @ ${this.pick(AT_TIMES)}` : '';
+    return this.chance(0.5) ? off + at : at + off;
+  }
+
   private rangeVector(counter = false): string {
     const m = this.metric(counter && this.chance(0.9));
-    if (this.chance(0.04)) return `${this.vector(1)}[${this.pick(RANGES)}:${this.pick(['', '15s', '1m'])}]`;
-    const at = this.chance(0.03) ? ` @ ${this.pick(['1700003000', 'end()', 'start()'])}` : '';
+    if (this.chance(0.04)) return `${this.vector(1)}[${this.pick(RANGES)}:${this.pick(['', '15s', '1m', '45s'])}]${this.chance(0.3) ? this.modifiers() : ''}`;
+    const at = this.chance(0.03) ? ` @ ${this.pick(AT_TIMES)}` : '';
     return `${this.selector(m)}[${this.pick(RANGES)}]${this.offset()}${at}`;
   }
 
   // ---------------------------------------------------------------- scalars
 
   private literal(): string {
-    return this.pick(['0', '1', '2', '0.5', '-1', '10', '100', '1e3', '0.25', '3', '0x10', '-0.5', 'Inf', '-Inf', 'NaN', '1e-3']);
+    return this.pick(['0', '1', '2', '0.5', '-1', '10', '100', '1e3', '0.25', '3', '0x10', '-0.5', 'Inf', '-Inf', 'NaN', '1e-3', '-0', '- 0', '+2', '-2 ^ 2', '-(1)']);
   }
 
   scalar(depth: number): string {
@@ -259,7 +272,8 @@ export class QueryGenerator {
     const x = this.u();
     if (x < 0.3) {
       // vector op scalar (either side).
-      const op = this.pick([...ARITH, ...COMPARISONS, ...COMPARISONS.map((c) => `${c} bool`)]);
+      // With a scalar side only an empty on()/ignoring() is legal (parse.go checkAST).
+      const op = `${this.pick([...ARITH, ...COMPARISONS, ...COMPARISONS.map((c) => `${c} bool`)])}${this.chance(0.12) ? this.pick([' on()', ' ignoring()', ' on(job)']) : ''}`;
       return this.chance(0.5) ? `${this.vector(depth - 1)} ${op} ${this.scalar(1)}` : `${this.scalar(1)} ${op} ${this.vector(depth - 1)}`;
     }
     const op = x < 0.65 ? this.pick(ARITH) : x < 0.85 ? this.pick([...COMPARISONS, ...COMPARISONS.map((c) => `${c} bool`)]) : this.pick(SETS);
@@ -276,15 +290,16 @@ export class QueryGenerator {
   }
 
   vector(depth: number): string {
-    if (depth <= 0) return this.chance(0.6) ? this.selector() + this.offset() : this.rangeFunction();
+    if (depth <= 0) return this.chance(0.6) ? this.selector() + this.modifiers() : this.rangeFunction();
     const x = this.u();
-    if (x < 0.15) return this.selector() + this.offset();
+    if (x < 0.15) return this.selector() + this.modifiers();
     if (x < 0.4) return this.rangeFunction();
     if (x < 0.6) return this.aggregation(depth);
     if (x < 0.75) return this.binary(depth);
     if (x < 0.88) return this.instantFunction(depth);
     if (x < 0.92) return this.histogramQuantile();
     if (x < 0.96) return `-${this.vector(depth - 1)}`;
+    if (x < 0.97) return `${this.vector(depth - 1)}${this.pick([' # note\n', '\n  ', ' '])}${this.pick(SETS)} ${this.vector(depth - 1)}`;
     return `(${this.vector(depth - 1)})`;
   }
 

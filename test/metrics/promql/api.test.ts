@@ -101,3 +101,43 @@ describe('evaluateInstant', () => {
     expect(perQueryMs).toBeLessThan(0.5);
   });
 });
+
+describe('epochMs: Unix time of virtual 0', () => {
+  function ramp(): SeriesStore {
+    const s = new SeriesStore();
+    const x = s.series({ __name__: 'x' });
+    for (let t = 0; t <= 600_000; t += 1000) x.append(t, t / 1000);
+    return s;
+  }
+  const scalarOf = (q: string, t: number, epochMs: number): number => {
+    const r = evaluateInstant(compileQuery(q), ramp(), t, { epochMs });
+    if (r.resultType === 'scalar') return r.value;
+    if (r.resultType === 'vector' && r.samples.length === 1) return (r.samples[0] as { value: number }).value;
+    throw new Error(`unexpected result for ${q}`);
+  };
+
+  it('shows absolute time in time(), timestamp() and the date functions', () => {
+    expect(scalarOf('time()', 60_000, 0)).toBe(60);
+    expect(scalarOf('time()', 60_000, 1_700_000_000_000)).toBe(1_700_000_060);
+    expect(scalarOf('timestamp(x)', 60_500, 1_700_000_000_000)).toBe(1_700_000_060);
+    // 1700000000 = 2023-11-14T22:13:20Z
+    expect(scalarOf('hour()', 0, 1_700_000_000_000)).toBe(22);
+    expect(scalarOf('day_of_week()', 0, 1_700_000_000_000)).toBe(2);
+  });
+
+  it('reads `@ <unix seconds>` as absolute time', () => {
+    expect(scalarOf('x @ 1700000030', 300_000, 1_700_000_000_000)).toBe(30);
+    expect(scalarOf('x @ 30', 300_000, 0)).toBe(30);
+  });
+
+  it('aligns subquery steps to the absolute grid', () => {
+    // Grid multiples of 45 s in Unix ms inside (ref - 1m, ref]: epoch 0 → 270 s; epoch 10 s → Unix 270 s = virtual 260 s.
+    expect(scalarOf('max_over_time(x[1m:45s])', 300_000, 0)).toBe(270);
+    expect(scalarOf('max_over_time(x[1m:45s])', 300_000, 10_000)).toBe(260);
+  });
+
+  it('returns negative zero for the literal -0 (unary minus on 0)', () => {
+    const r = evaluateInstant(compileQuery('-0'), ramp(), 0);
+    expect(r.resultType === 'scalar' && Object.is(r.value, -0)).toBe(true);
+  });
+});
