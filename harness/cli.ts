@@ -6,13 +6,14 @@ import { InputError, formatDiagnostic } from '../sim/diagnostics.js';
 import { STDIN_ARG, type CliIo, type RehearseCommand } from './commands/common.js';
 import { drillCommandModule } from './commands/drill.js';
 import { promqlCommandModule } from './commands/promql.js';
+import { faultsCommandModule } from './commands/faults.js';
 import { runCommandModule } from './commands/run.js';
 import { serveCommandModule } from './commands/serve.js';
 
 export type { CliIo } from './commands/common.js';
 
 /** Every subcommand; add new ones here. */
-const COMMANDS: readonly RehearseCommand[] = [runCommandModule, drillCommandModule, promqlCommandModule, serveCommandModule];
+const COMMANDS: readonly RehearseCommand[] = [runCommandModule, drillCommandModule, promqlCommandModule, serveCommandModule, faultsCommandModule];
 
 export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   let code = 0;

@@ -306,7 +306,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   for (const c of provider.coverage.values()) {
     for (const sel of c.neverMatched ?? []) {
       warnings.push(
-        `metric "${c.metric}": selector ${sel} matched no simulated series in any of ${c.evaluations} measurements — check metric and label names against the "${genericPreset.name}" preset`,
+        `metric "${c.metric}": selector ${sel} matched no simulated series in any of ${c.evaluations} measurements — either a metric or label name the simulated application does not emit (compare with the "${genericPreset.name}" preset) or a series that never appeared (e.g. a status code never served; guard the query or the condition)`,
       );
     }
   }

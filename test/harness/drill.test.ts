@@ -161,7 +161,7 @@ describe('rehearse drill scenarios/', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^scenario +seeds +outcomes +decision p50 \/ p90 +failed requests p50 \/ max +result$/);
     expect(r.stdout).toMatch(/^canary-5xx-regression +20 +aborted 20 +\d+m\d+s \/ \d+m\d+s +[\d.]+% \/ [\d.]+% +pass$/m);
-    expect(r.stdout).toMatch(/^canary-good +1 +promoted 1 +8m41s \/ 8m41s .* pass$/m);
+    expect(r.stdout).toMatch(/^canary-good +200 +promoted 200 +8m52s \/ 9m12s .* pass$/m);
     expect(r.stdout).toMatch(/^pause-indefinite +1 +paused 1 +not decided .* pass$/m);
     expect(r.stdout).toMatch(/\d+ scenarios, \d+ runs: \d+ held, 0 failed · 1 worker · /);
 
@@ -176,7 +176,7 @@ describe('rehearse drill scenarios/', () => {
 
     const md = readFileSync(join(dir, 'summary.md'), 'utf8');
     expect(md).toMatch(/^## ✅ rehearse drill: all \d+ scenarios hold$/m);
-    expect(md).toMatch(/^\| ✅ \| `canary-good` \| 1 \| promoted 1 \| 8m41s \/ 8m41s \| .* \| pass \|$/m);
+    expect(md).toMatch(/^\| ✅ \| `canary-good` \| 200 \| promoted 200 \| 8m52s \/ 9m12s \| .* \| pass \|$/m);
   });
 
   it('--json gives the same results in-process and on worker threads (compiled CLI)', async () => {

@@ -406,10 +406,24 @@ spec:
     });
 
     it('without a suggestion when nothing is close', () => {
-      const e = errorOf(scenario('  faults: [{ at: 20m, kind: prometheusOutage }]\n'));
-      expect(e.field).toBe('spec.faults');
+      const e = errorOf(scenario('  drills: [{ at: 20m }]\n'));
+      expect(e.field).toBe('spec.drills');
       expect(e.message).not.toMatch(/Did you mean/);
-      expect(e.message).toMatch(/Known fields: manifests, seed, until, prometheusVersion, exprVersion, cluster, traffic, metrics, versions, defaultVersion, change, expect\.$/);
+      expect(e.message).toMatch(/Known fields: manifests, seed, until, prometheusVersion, exprVersion, cluster, traffic, metrics, versions, defaultVersion, change, expect, faults\.$/);
+    });
+
+    it('an unknown fault kind, with a suggestion and the known kinds', () => {
+      const e = errorOf(scenario('  faults: [{ at: 20m, kind: prometheusUnreachabel }]\n'));
+      expect(e.field).toBe('spec.faults[0].kind');
+      expect(e.message).toMatch(/^unknown fault kind "prometheusUnreachabel"\. Did you mean `prometheusUnreachable`\? Known kinds: /);
+    });
+
+    it('an unknown fault parameter, with a suggestion', () => {
+      const errors = errorsOf(scenario('  faults: [{ at: 1m, kind: errorStep, target: "app:v2", errorRatio: 5% }]\n'));
+      const unknown = errors.find((e) => e.field === 'spec.faults[0].errorRatio');
+      expect(unknown?.message).toMatch(/has no parameter `errorRatio`\. Did you mean `errorRate`\?/);
+      // …and the required parameter it was meant to be is reported missing, in the same run.
+      expect(errors.map((e) => e.message)).toContainEqual(expect.stringMatching(/needs `errorRate`/));
     });
   });
 
