@@ -75,7 +75,9 @@ export class CanaryReconcile {
     private readonly now: number,
   ) {
     this.ro = c.rollout;
-    this.prev = cloneStatus(this.ro.status);
+    // Stored statuses are never modified in place (every write replaces the object), so the
+    // reconcile can read the stored one directly.
+    this.prev = this.ro.status;
     this.pause = new PauseContext(this.prev);
   }
 
@@ -153,7 +155,7 @@ export class CanaryReconcile {
     const status = cloneStatus(this.ro.status);
     setRolloutCondition(status, newRolloutCondition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${rs.name}"`, this.now));
     this.c.replaceStatus(status);
-    this.prev = cloneStatus(this.ro.status);
+    this.prev = this.ro.status;
     this.pause = new PauseContext(this.prev);
   }
 
@@ -182,7 +184,7 @@ export class CanaryReconcile {
       const status = cloneStatus(this.ro.status);
       setRolloutCondition(status, newRolloutCondition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${rs.name}"`, this.now));
       this.c.replaceStatus(status);
-      this.prev = cloneStatus(this.ro.status);
+      this.prev = this.ro.status;
     }
   }
 

@@ -135,18 +135,29 @@ export type FencepostResult =
  * both resolve to 0, unavailable becomes 1. No cap here (MaxUnavailable caps).
  */
 export function resolveFenceposts(maxSurge: IntOrString | undefined, maxUnavailable: IntOrString | undefined, desired: number): FencepostResult {
-  // Pure and called several times per reconcile with the same few arguments: memoised.
-  const key = `${typeof maxSurge}:${String(maxSurge)}|${typeof maxUnavailable}:${String(maxUnavailable)}|${desired}`;
-  let r = fencepostCache.get(key);
+  // Pure and called many times per reconcile with the same few arguments: memoised without
+  // building a key string (this sits on the hot path of every simulated reconcile).
+  let bySurge = fencepostCache.get(maxSurge);
+  if (bySurge === undefined) {
+    bySurge = new Map();
+    fencepostCache.set(maxSurge, bySurge);
+  }
+  let byUnavailable = bySurge.get(maxUnavailable);
+  if (byUnavailable === undefined) {
+    byUnavailable = new Map();
+    bySurge.set(maxUnavailable, byUnavailable);
+  }
+  let r = byUnavailable.get(desired);
   if (r === undefined) {
-    if (fencepostCache.size > 256) fencepostCache.clear();
+    if (byUnavailable.size > 1024) byUnavailable.clear();
     r = computeFenceposts(maxSurge, maxUnavailable, desired);
-    fencepostCache.set(key, r);
+    byUnavailable.set(desired, r);
   }
   return r;
 }
 
-const fencepostCache = new Map<string, FencepostResult>();
+/** maxSurge → maxUnavailable → replicas → result (IntOrString values are compared by identity: 25 ≠ "25"). */
+const fencepostCache = new Map<IntOrString | undefined, Map<IntOrString | undefined, Map<number, FencepostResult>>>();
 
 function computeFenceposts(maxSurge: IntOrString | undefined, maxUnavailable: IntOrString | undefined, desired: number): FencepostResult {
   const surge = getValueFromIntOrPercent(maxSurge ?? 0, desired, true);
