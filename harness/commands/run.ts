@@ -5,13 +5,12 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { formatDiagnostic } from '../../sim/diagnostics.js';
-import { DurationError, parseGoDurationMs } from '../../sim/manifests/duration.js';
 import { runScenario, type RunResult } from '../../sim/world.js';
 import { renderHeader } from '../../reports/header.js';
 import { renderSummary } from '../../reports/summary.js';
 import { renderTimeline } from '../../reports/timeline.js';
 import { loadRunInputs } from '../runInputs.js';
-import { fromStdinArg, usageError, type CliIo, type RehearseCommand } from './common.js';
+import { checkRunOptions, fromStdinArg, usageError, type CliIo, type RehearseCommand } from './common.js';
 
 interface RunArgs {
   scenario: string[];
@@ -30,19 +29,7 @@ function quote(arg: string): string {
 }
 
 function runCommand(argv: RunArgs, io: CliIo): number {
-  let untilMs: number | undefined;
-  if (argv.until !== undefined) {
-    try {
-      untilMs = parseGoDurationMs(argv.until);
-    } catch (e) {
-      if (e instanceof DurationError) usageError(`--until: expected a duration such as "30m" or "2h", got "${argv.until}".`);
-      throw e;
-    }
-    if (untilMs <= 0) usageError('--until must be positive.');
-  }
-  if (argv.seed !== undefined && (!Number.isSafeInteger(argv.seed) || argv.seed < 0)) usageError(`--seed: expected a non-negative integer, got ${argv.seed}.`);
-  const pv = argv.prometheusVersion;
-  if (pv !== undefined && pv !== 2 && pv !== 3) usageError(`--prometheus-version: expected 2 or 3, got ${pv}.`);
+  const { untilMs, prometheusVersion: pv } = checkRunOptions(argv);
   const ev = argv.exprVersion;
   if (ev !== undefined && ev !== '1.15' && ev !== '1.17') usageError(`--expr-version: expected 1.15 (Argo Rollouts up to 1.9) or 1.17 (Argo Rollouts 1.10), got ${ev}.`);
 

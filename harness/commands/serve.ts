@@ -5,14 +5,13 @@
 // otherwise.
 import type { Argv } from 'yargs';
 import { formatDiagnostic } from '../../sim/diagnostics.js';
-import { DurationError, parseGoDurationMs } from '../../sim/manifests/duration.js';
 import { METRIC_NAME, type SeriesStore } from '../../sim/metrics/store.js';
 import { runScenario } from '../../sim/world.js';
 import { fixedClock, formatVirtual, isoTime } from '../prometheus/clock.js';
 import { parseTime } from '../prometheus/params.js';
 import { startPromApiServer, type RequestLogEntry } from '../prometheus/server.js';
 import { loadRunInputs } from '../runInputs.js';
-import { fromStdinArg, usageError, type CliIo, type RehearseCommand } from './common.js';
+import { checkRunOptions, fromStdinArg, usageError, type CliIo, type RehearseCommand } from './common.js';
 
 /** Virtual 0 of `rehearse serve` unless --epoch says otherwise: 2023-11-14T22:13:20Z. */
 export const DEFAULT_SERVE_EPOCH_UNIX_MS = 1_700_000_000_000;
@@ -71,19 +70,7 @@ async function serveCommand(argv: ServeArgs, io: CliIo): Promise<number> {
     if (!t.ok || !Number.isSafeInteger(t.value)) usageError(`--epoch: expected an RFC 3339 time such as 2024-05-01T12:00:00Z or Unix seconds, got "${argv.epoch}".`);
     epochUnixMs = t.value;
   }
-  let untilMs: number | undefined;
-  if (argv.until !== undefined) {
-    try {
-      untilMs = parseGoDurationMs(argv.until);
-    } catch (e) {
-      if (e instanceof DurationError) usageError(`--until: expected a duration such as "30m" or "2h", got "${argv.until}".`);
-      throw e;
-    }
-    if (untilMs <= 0) usageError('--until must be positive.');
-  }
-  if (argv.seed !== undefined && (!Number.isSafeInteger(argv.seed) || argv.seed < 0)) usageError(`--seed: expected a non-negative integer, got ${argv.seed}.`);
-  const pv = argv.prometheusVersion;
-  if (pv !== undefined && pv !== 2 && pv !== 3) usageError(`--prometheus-version: expected 2 or 3, got ${pv}.`);
+  const { untilMs, prometheusVersion: pv } = checkRunOptions(argv);
 
   const inputs = loadRunInputs(argv.scenario, io.readStdin);
   for (const w of inputs.manifests.warnings) process.stderr.write(formatDiagnostic(w) + '\n');
