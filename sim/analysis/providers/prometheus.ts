@@ -205,9 +205,10 @@ export class PrometheusProvider implements MeasurementProvider {
       this.coverage.set(key, c);
     }
     c.evaluations++;
-    const now = new Set(unmatched);
-    if (c.neverMatched === undefined) c.neverMatched = now;
-    else for (const s of c.neverMatched) if (!now.has(s)) c.neverMatched.delete(s);
+    if (c.neverMatched === undefined) c.neverMatched = new Set(unmatched);
+    else if (c.neverMatched.size > 0) {
+      for (const s of c.neverMatched) if (!unmatched.includes(s)) c.neverMatched.delete(s);
+    }
   }
 }
 
