@@ -550,7 +550,7 @@ function timeRange(ctx: Ctx, req: ApiRequest): VirtualRange | ApiResult {
   return { minV: ctx.clock.toVirtualMs(start.value), maxV: ctx.clock.toVirtualMs(end.value) };
 }
 
-const isApiResult = (x: VirtualRange | ApiResult): x is ApiResult => 'ok' in x;
+const isApiResult = <T extends object>(x: T | ApiResult): x is ApiResult => 'ok' in x;
 
 /**
  * Series matching any of the matcher sets (all series without sets) that have a sample in
@@ -594,7 +594,11 @@ function apiSeries(ctx: Ctx, req: ApiRequest): ApiResult {
   return { ok: true, dataJson: `[${series.map((h) => labelsJson(h.labels.toRecord(), ctx.version)).join(',')}]`, warnings };
 }
 
-function apiLabelNames(ctx: Ctx, req: ApiRequest): ApiResult {
+/**
+ * What /labels and /label/<name>/values share, in Prometheus' order of checks: `limit`, the time
+ * range, then the `match[]` selectors; the series they select (all series without `match[]`).
+ */
+function labelQuerySeries(ctx: Ctx, req: ApiRequest): { series: SeriesHandle[]; limit: number } | ApiResult {
   const limit = limitParam(ctx, req);
   if (!limit.ok) return invalidParam(limit.error, 'limit');
   const range = timeRange(ctx, req);
@@ -603,29 +607,28 @@ function apiLabelNames(ctx: Ctx, req: ApiRequest): ApiResult {
   const sets = parseMatchersParam(matches, ctx.version);
   // labelNames/labelValues return the parser's error without the parameter name.
   if (!sets.ok) return badData(sets.error);
+  return { series: selectSeries(ctx.store, matches.length > 0 ? sets.value : undefined, range.minV, range.maxV), limit: limit.value };
+}
+
+function apiLabelNames(ctx: Ctx, req: ApiRequest): ApiResult {
+  const q = labelQuerySeries(ctx, req);
+  if (isApiResult(q)) return q;
   const names = new Set<string>();
-  for (const h of selectSeries(ctx.store, matches.length > 0 ? sets.value : undefined, range.minV, range.maxV)) {
-    for (const n of h.labels.names) names.add(n);
-  }
-  return truncatedStrings([...names].sort(compareStrings), limit.value);
+  for (const h of q.series) for (const n of h.labels.names) names.add(n);
+  return truncatedStrings([...names].sort(compareStrings), q.limit);
 }
 
 function apiLabelValues(ctx: Ctx, req: ApiRequest): ApiResult {
   const name = labelNameParam(req.params.name ?? '', ctx.version);
   if (!name.ok) return badData(name.error);
-  const limit = limitParam(ctx, req);
-  if (!limit.ok) return invalidParam(limit.error, 'limit');
-  const range = timeRange(ctx, req);
-  if (isApiResult(range)) return range;
-  const matches = req.form.getAll('match[]');
-  const sets = parseMatchersParam(matches, ctx.version);
-  if (!sets.ok) return badData(sets.error);
+  const q = labelQuerySeries(ctx, req);
+  if (isApiResult(q)) return q;
   const values = new Set<string>();
-  for (const h of selectSeries(ctx.store, matches.length > 0 ? sets.value : undefined, range.minV, range.maxV)) {
+  for (const h of q.series) {
     const v = h.labels.get(name.value);
     if (v !== '') values.add(v);
   }
-  return truncatedStrings([...values].sort(compareStrings), limit.value);
+  return truncatedStrings([...values].sort(compareStrings), q.limit);
 }
 
 function truncatedStrings(list: string[], limit: number): ApiResult {
