@@ -3,40 +3,12 @@
 // rollout below (4 replicas, Istio) the fault-free timeline is: weight 20 at 61 s, the 60 s pause
 // from 61 s to 121.001 s, weight 50 at 122.001 s, then an indefinite pause.
 import { describe, expect, it } from 'vitest';
-import { FAULT_KINDS } from '../../sim/faults/catalogue.js';
-import type { FaultParamValue, FaultSpec } from '../../sim/faults/types.js';
-import { loadManifests } from '../../sim/manifests/load.js';
-import { runScenario, type RunResult } from '../../sim/world.js';
-import { analysisTemplateYaml, events, ofType, rolloutYaml, statusAt, world, type WorldOptions } from '../helpers/sim.js';
-
-interface FaultInput {
-  readonly kind: string;
-  readonly atMs: number;
-  readonly forMs?: number;
-  readonly params?: Record<string, FaultParamValue>;
-}
-
-/** FaultSpecs as the scenario parser builds them: parameter defaults filled in. */
-function faultSpecs(list: readonly FaultInput[]): FaultSpec[] {
-  return list.map((f, index) => {
-    const params: Record<string, FaultParamValue> = {};
-    for (const [name, spec] of Object.entries(FAULT_KINDS.get(f.kind)!.params)) if (spec.default !== undefined) params[name] = spec.default;
-    return { kind: f.kind, index, atMs: f.atMs, forMs: f.forMs, image: undefined, params: { ...params, ...f.params } };
-  });
-}
+import type { RunResult } from '../../sim/world.js';
+import { analysisTemplateYaml, events, ofType, rolloutYaml, run, serviceYaml, statusAt, type FaultInput, type WorldOptions } from '../helpers/sim.js';
 
 function runWith(manifests: readonly string[], faults: readonly FaultInput[], w: WorldOptions = {}): RunResult {
-  const set = loadManifests(manifests.map((text, i) => ({ name: `inline-${i}.yaml`, text })));
-  return runScenario({ ...world({ untilMs: 1_000_000, ...w }), faults: faultSpecs(faults) }, set);
+  return run(manifests, { untilMs: 1_000_000, ...w, faults });
 }
-
-const svc = (name: string): string => `apiVersion: v1
-kind: Service
-metadata: {name: ${name}, namespace: default}
-spec:
-  selector: {app: demo}
-  ports: [{port: 80}]
-`;
 
 const TR = [
   rolloutYaml({
@@ -53,8 +25,8 @@ steps:
   - setWeight: 50
   - pause: {}`,
   }),
-  svc('demo-canary'),
-  svc('demo-stable'),
+  serviceYaml('demo-canary'),
+  serviceYaml('demo-stable'),
 ];
 
 /** [t, canaryWeight] of each weight the router applied after the update. */

@@ -6,34 +6,13 @@
 // consecutiveErrorLimit 4) errors the metric and aborts the rollout.
 import { describe, expect, it } from 'vitest';
 import { connectionRefusedMessage } from '../../sim/faults/metrics.js';
-import { FAULT_KINDS } from '../../sim/faults/catalogue.js';
-import type { FaultParamValue, FaultSpec } from '../../sim/faults/types.js';
-import { loadManifests } from '../../sim/manifests/load.js';
 import { compileQuery, evaluateInstant, type QueryResult } from '../../sim/metrics/promql/index.js';
 import type { SeriesStore } from '../../sim/metrics/store.js';
-import { runScenario, type RunResult } from '../../sim/world.js';
-import { analysisTemplateYaml, events, ofType, rolloutYaml, world, type WorldOptions } from '../helpers/sim.js';
-
-interface FaultInput {
-  readonly kind: string;
-  readonly atMs: number;
-  readonly forMs?: number;
-  readonly image?: string;
-  readonly params?: Record<string, FaultParamValue>;
-}
-
-/** FaultSpecs as the scenario parser builds them: parameter defaults filled in. */
-function faultSpecs(list: readonly FaultInput[]): FaultSpec[] {
-  return list.map((f, index) => {
-    const params: Record<string, FaultParamValue> = {};
-    for (const [name, spec] of Object.entries(FAULT_KINDS.get(f.kind)!.params)) if (spec.default !== undefined) params[name] = spec.default;
-    return { kind: f.kind, index, atMs: f.atMs, forMs: f.forMs, image: f.image, params: { ...params, ...f.params } };
-  });
-}
+import type { RunResult } from '../../sim/world.js';
+import { analysisTemplateYaml, events, ofType, rolloutYaml, run, type FaultInput, type WorldOptions } from '../helpers/sim.js';
 
 function runWith(manifests: readonly string[], faults: readonly FaultInput[], w: WorldOptions = {}): RunResult {
-  const set = loadManifests(manifests.map((text, i) => ({ name: `inline-${i}.yaml`, text })));
-  return runScenario({ ...world({ untilMs: 300_000, ...w }), faults: faultSpecs(faults) }, set, { keepStore: true });
+  return run(manifests, { untilMs: 300_000, ...w, faults }, { keepStore: true });
 }
 
 const ROLLOUT = rolloutYaml({

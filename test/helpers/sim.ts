@@ -2,6 +2,8 @@
 // default world (fixed pod start-up, small request rate) and trace filters.
 import { defaultScenario } from '../../harness/runInputs.js';
 import type { TraceEntry } from '../../sim/engine/trace.js';
+import { FAULT_KINDS } from '../../sim/faults/catalogue.js';
+import type { FaultParamValue, FaultSpec } from '../../sim/faults/types.js';
 import { loadManifests } from '../../sim/manifests/load.js';
 import type { ScenarioSpec } from '../../sim/scenario/types.js';
 import { runScenario, type RunOptions, type RunResult } from '../../sim/world.js';
@@ -72,6 +74,35 @@ ${ms}
 `;
 }
 
+/** A Service in the default namespace selecting `app: <app>`, port 80. */
+export function serviceYaml(name: string, app = 'demo'): string {
+  return `apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: default}
+spec:
+  selector: {app: ${app}}
+  ports: [{port: 80}]
+`;
+}
+
+/** A fault as a test writes it; `faultSpecs` fills in the catalogue's parameter defaults. */
+export interface FaultInput {
+  readonly kind: string;
+  readonly atMs: number;
+  readonly forMs?: number;
+  readonly image?: string;
+  readonly params?: Record<string, FaultParamValue>;
+}
+
+/** FaultSpecs as the scenario parser builds them: parameter defaults filled in. */
+export function faultSpecs(list: readonly FaultInput[]): FaultSpec[] {
+  return list.map((f, index) => {
+    const params: Record<string, FaultParamValue> = {};
+    for (const [name, spec] of Object.entries(FAULT_KINDS.get(f.kind)!.params)) if (spec.default !== undefined) params[name] = spec.default;
+    return { kind: f.kind, index, atMs: f.atMs, forMs: f.forMs, image: f.image, params: { ...params, ...f.params } };
+  });
+}
+
 export interface WorldOptions {
   /** Pod start-up in ms (deterministic: p99 == median unless startupP99Ms is given). */
   readonly startupMs?: number;
@@ -87,6 +118,7 @@ export interface WorldOptions {
   readonly scrapeIntervalMs?: number;
   /** Start the t=0 revision cold, through the start-up model (default: already running). */
   readonly coldStart?: boolean;
+  readonly faults?: readonly FaultInput[];
 }
 
 export function world(o: WorldOptions = {}): ScenarioSpec {
@@ -107,6 +139,7 @@ export function world(o: WorldOptions = {}): ScenarioSpec {
       [V2, behaviour(o.v2ErrorRatio ?? 0)],
     ]),
     change: changeAtMs === null ? undefined : { atMs: changeAtMs, image: V2, container: undefined },
+    faults: faultSpecs(o.faults ?? []),
   };
 }
 

@@ -6,14 +6,7 @@
 // rollout/trafficrouting.go reconcileTrafficRouting (aborted branch), rollout/service.go
 // reconcileStableAndCanaryService; semantics digest §6.1.
 import { describe, expect, it } from 'vitest';
-import { analysisTemplateYaml, events, rolloutYaml, run, scalings } from '../helpers/sim.js';
-
-const service = (name: string): string => `apiVersion: v1
-kind: Service
-metadata: {name: ${name}, namespace: default}
-spec:
-  selector: {app: demo}
-`;
+import { analysisTemplateYaml, events, rolloutYaml, run, scalings, serviceYaml } from '../helpers/sim.js';
 
 const failing = analysisTemplateYaml('always-fails', [{ name: 'never-good', query: 'vector(1)', fields: 'successCondition: result[0] < 0' }]);
 
@@ -33,8 +26,8 @@ steps:
   - analysis:
       templates: [{templateName: always-fails}]`,
       }),
-      service('demo-canary'),
-      service('demo-stable'),
+      serviceYaml('demo-canary'),
+      serviceYaml('demo-stable'),
       failing,
     ],
     { untilMs: 300_000 },
@@ -77,7 +70,7 @@ steps:
   - analysis:
       templates: [{templateName: always-fails}]`,
       }),
-      service('demo-canary'),
+      serviceYaml('demo-canary'),
       failing,
     ],
     { untilMs: 300_000 },

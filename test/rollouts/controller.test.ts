@@ -4,16 +4,8 @@
 // Replica-count arithmetic on its own is covered by replicaMath.test.ts; here it is checked as
 // sequences of ScalingReplicaSet events and resulting pod counts through whole reconcile chains.
 import { describe, expect, it } from 'vitest';
-import { events, podsAt, reasons, rolloutYaml, run, scalings, statusAt, type Ev } from '../helpers/sim.js';
+import { events, podsAt, reasons, rolloutYaml, run, scalings, serviceYaml, statusAt, type Ev } from '../helpers/sim.js';
 import type { RunResult } from '../../sim/world.js';
-
-const svc = (name: string, app = 'demo'): string => `apiVersion: v1
-kind: Service
-metadata: {name: ${name}, namespace: default}
-spec:
-  selector: {app: ${app}}
-  ports: [{port: 80}]
-`;
 
 /** ReplicaSet names of revision 1 (v1) and 2 (v2), from the NewReplicaSetCreated events. */
 function rsNames(r: RunResult): { v1: string; v2: string; h1: string; h2: string } {
@@ -43,8 +35,8 @@ trafficRouting:
 ${extra}steps:
 ${steps}`,
   }),
-  svc('demo-canary'),
-  svc('demo-stable'),
+  serviceYaml('demo-canary'),
+  serviceYaml('demo-stable'),
 ];
 
 // ---------------------------------------------------------------------------------------------
