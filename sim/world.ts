@@ -16,6 +16,7 @@ import { RandomStreams } from './engine/random.js';
 import { TraceRecorder, type TraceEntry } from './engine/trace.js';
 import { InputError } from './diagnostics.js';
 import { installFaults } from './faults/catalogue.js';
+import type { WorldHandles } from './faults/types.js';
 import { podTemplateHash } from './manifests/templateHash.js';
 import type { ManifestSet, PodTemplateSpec, Rollout, SourcePosition } from './manifests/types.js';
 import { genericPreset } from './metrics/presets/generic.js';
@@ -44,6 +45,11 @@ export interface RunOptions {
   readonly keepTrace?: boolean;
   /** Return the metric store (to serve it over the Prometheus HTTP API after the run). */
   readonly keepStore?: boolean;
+  /**
+   * Called once the world is wired, before the clock starts: the model API for tests, which may
+   * schedule kernel events that act as an operator would (patch spec or status).
+   */
+  readonly onWorld?: (world: Omit<WorldHandles, 'random'>) => void;
 }
 
 export type { ExpectationResult } from './expect/types.js';
@@ -181,6 +187,10 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
       canaryService: cluster.services.get(canary.canaryService!)!,
       stableService: cluster.services.get(canary.stableService!)!,
     };
+  } else if (manifest.spec.strategy.blueGreen && scenario.traffic.service === undefined) {
+    // Blue-green: users' traffic reaches the pods the active Service selects (validation makes
+    // sure the manifests contain it).
+    routing = { kind: 'service', service: cluster.services.get(manifest.spec.strategy.blueGreen.activeService)! };
   } else if (scenario.traffic.service !== undefined) {
     const svc = cluster.services.get(scenario.traffic.service);
     if (!svc) {
@@ -293,6 +303,8 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     { kernel, trace, cluster, traffic, scraper, store, provider, analysis, router, controller, rollout, untilMs },
     (fault) => streams.stream(`fault/${fault.index}/${fault.kind}`),
   );
+
+  options.onWorld?.({ kernel, trace, cluster, traffic, scraper, store, provider, analysis, router, controller, rollout, untilMs });
 
   const warnings: string[] = [];
   try {

@@ -31,4 +31,5 @@ export interface MetricResult {
   readonly dryRun: boolean;
 }
 
-export type RolloutAnalysisType = 'Step' | 'Background';
+/** The AnalysisRun's `rollout-type` label (v1alpha1 RolloutType*Label). */
+export type RolloutAnalysisType = 'Step' | 'Background' | 'PrePromotion' | 'PostPromotion';

@@ -5,6 +5,7 @@
 import type { Json } from './yamlWalk.js';
 import type {
   AnalysisArg,
+  BlueGreenStrategy,
   AnalysisTemplate,
   AnalysisTemplateRef,
   CanaryStep,
@@ -121,11 +122,30 @@ function buildStep(v: Json, index: PositionIndex, path: string): CanaryStep {
   return { kind: 'analysis', analysis: buildRolloutAnalysis(o['analysis']), position };
 }
 
+function buildBlueGreen(v: Json | undefined): BlueGreenStrategy | undefined {
+  if (v === undefined || v === null) return undefined;
+  const o = obj(v);
+  const analysis = (key: string): RolloutAnalysis | undefined => (o[key] === undefined || o[key] === null ? undefined : buildRolloutAnalysis(o[key]));
+  return {
+    activeService: str(o['activeService']) ?? '',
+    previewService: str(o['previewService']),
+    previewReplicaCount: num(o['previewReplicaCount']),
+    autoPromotionEnabled: bool(o['autoPromotionEnabled']),
+    autoPromotionSeconds: num(o['autoPromotionSeconds']) ?? 0,
+    scaleDownDelaySeconds: num(o['scaleDownDelaySeconds']),
+    scaleDownDelayRevisionLimit: num(o['scaleDownDelayRevisionLimit']),
+    abortScaleDownDelaySeconds: num(o['abortScaleDownDelaySeconds']),
+    prePromotionAnalysis: analysis('prePromotionAnalysis'),
+    postPromotionAnalysis: analysis('postPromotionAnalysis'),
+  };
+}
+
 export function buildRollout(v: Json, index: PositionIndex): Rollout {
   const root = obj(v);
   const spec = obj(root['spec']);
   const template = obj(spec['template']);
   const canary = obj(obj(spec['strategy'])['canary']);
+  const blueGreen = buildBlueGreen(obj(spec['strategy'])['blueGreen']);
   const rawSteps = canary['steps'];
   const steps = rawSteps === undefined ? undefined : arr(rawSteps).map((s, i) => buildStep(s, index, `spec.strategy.canary.steps[${i}]`));
   const background = canary['analysis'];
@@ -159,7 +179,7 @@ export function buildRollout(v: Json, index: PositionIndex): Rollout {
       progressDeadlineSeconds: num(spec['progressDeadlineSeconds']),
       progressDeadlineAbort: bool(spec['progressDeadlineAbort']),
       paused: bool(spec['paused']),
-      strategy: { canary: strategy },
+      strategy: blueGreen === undefined ? { canary: strategy } : { canary: strategy, blueGreen },
     },
     position: index.document,
   };

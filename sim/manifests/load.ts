@@ -142,8 +142,18 @@ function loadObject(state: LoadState, node: unknown, file: string, lineCounter: 
   if (errors.length > 0 || value === undefined) return;
   const index: PositionIndex = { file, document: at, positions: walkCtx.positions };
   if (kind.value === 'Rollout') {
-    if (!isMap(node.getIn(['spec', 'strategy', 'canary'], true))) {
-      errorAt(state, positionOfNode(ctx, node.getIn(['spec', 'strategy'], true) ?? node), field('spec.strategy'), "Rollout has missing field '.spec.strategy.canary or .spec.strategy.blueGreen': rehearse simulates the canary strategy.");
+    // validation.go ValidateRolloutStrategy: exactly one of canary and blueGreen.
+    const hasCanary = isMap(node.getIn(['spec', 'strategy', 'canary'], true));
+    const hasBlueGreen = isMap(node.getIn(['spec', 'strategy', 'blueGreen'], true));
+    if (hasCanary === hasBlueGreen) {
+      errorAt(
+        state,
+        positionOfNode(ctx, node.getIn(['spec', 'strategy'], true) ?? node),
+        field('spec.strategy'),
+        hasCanary
+          ? 'Multiple Strategies can not be listed (blueGreen: true canary: true): give either spec.strategy.canary or spec.strategy.blueGreen.'
+          : "Rollout has missing field '.spec.strategy.canary or .spec.strategy.blueGreen'.",
+      );
       return;
     }
     state.rollouts.push({ object: buildRollout(value, index), index, basePath });

@@ -58,7 +58,15 @@ export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<str
   ['Rollout spec.rollbackWindow', { support: 'notSimulated', note: 'fast-track rollbacks within a window are not modelled' }],
   ['Rollout spec.analysis', { support: 'noEffect', note: 'AnalysisRun history limits only affect garbage collection' }],
   ['Rollout spec.selector.matchExpressions', { support: 'notSimulated', note: 'only selector.matchLabels is supported' }],
-  ['Rollout spec.strategy.blueGreen', { support: 'notSimulated', note: 'only the canary strategy is simulated' }],
+  // BlueGreenStrategy
+  ['Rollout spec.strategy.blueGreen.antiAffinity', { support: 'noEffect', note: 'pod scheduling is not modelled' }],
+  ['Rollout spec.strategy.blueGreen.activeMetadata', { support: 'notSimulated', note: 'extra labels/annotations on active pods' }],
+  ['Rollout spec.strategy.blueGreen.previewMetadata', { support: 'notSimulated', note: 'extra labels/annotations on preview pods' }],
+  ['Rollout spec.strategy.blueGreen.maxUnavailable', { support: 'notSimulated', note: 'only used by pod restarts (spec.restartAt), which are not modelled' }],
+  ['Rollout spec.strategy.blueGreen.prePromotionAnalysis.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
+  ['Rollout spec.strategy.blueGreen.prePromotionAnalysis.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
+  ['Rollout spec.strategy.blueGreen.postPromotionAnalysis.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
+  ['Rollout spec.strategy.blueGreen.postPromotionAnalysis.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
   // CanaryStrategy
   ['Rollout spec.strategy.canary.antiAffinity', { support: 'noEffect', note: 'pod scheduling is not modelled' }],
   ['Rollout spec.strategy.canary.canaryMetadata', { support: 'notSimulated', note: 'extra labels/annotations on canary pods' }],
@@ -409,6 +417,28 @@ const canaryStrategy = obj('CanaryStrategy', {
   replicaProgressThreshold: any,
 });
 
+const blueGreenStrategy = obj(
+  'BlueGreenStrategy',
+  {
+    activeService: str,
+    previewService: str,
+    previewReplicaCount: int,
+    autoPromotionEnabled: bool,
+    autoPromotionSeconds: int,
+    maxUnavailable: any,
+    scaleDownDelaySeconds: int,
+    scaleDownDelayRevisionLimit: int,
+    prePromotionAnalysis: rolloutAnalysis,
+    antiAffinity: any,
+    postPromotionAnalysis: rolloutAnalysis,
+    previewMetadata: any,
+    activeMetadata: any,
+    abortScaleDownDelaySeconds: int,
+  },
+  // validation.go: ActiveService is the one required field (json without omitempty).
+  { required: { activeService: 'a blue-green Rollout needs spec.strategy.blueGreen.activeService: the Service that receives production traffic' } },
+);
+
 export const rolloutSchema = obj(
   'Rollout',
   {
@@ -424,7 +454,7 @@ export const rolloutSchema = obj(
         workloadRef: any,
         minReadySeconds: int,
         rollbackWindow: any,
-        strategy: obj('RolloutStrategy', { blueGreen: any, canary: canaryStrategy }),
+        strategy: obj('RolloutStrategy', { blueGreen: blueGreenStrategy, canary: canaryStrategy }),
         revisionHistoryLimit: int,
         paused: bool,
         progressDeadlineSeconds: int,

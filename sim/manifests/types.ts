@@ -142,6 +142,25 @@ export interface CanaryStrategy {
   readonly rawSteps: unknown;
 }
 
+/**
+ * BlueGreenStrategy (types.go). Absent fields stay undefined; sim/rollouts/defaults.ts
+ * applies upstream's defaults. `previewMetadata`, `activeMetadata` and `maxUnavailable` are
+ * refused by FIELD_SUPPORT; `antiAffinity` is accepted without effect.
+ */
+export interface BlueGreenStrategy {
+  readonly activeService: string;
+  readonly previewService: string | undefined;
+  readonly previewReplicaCount: number | undefined;
+  readonly autoPromotionEnabled: boolean | undefined;
+  /** Upstream's int32 with omitempty: 0 when absent. */
+  readonly autoPromotionSeconds: number;
+  readonly scaleDownDelaySeconds: number | undefined;
+  readonly scaleDownDelayRevisionLimit: number | undefined;
+  readonly abortScaleDownDelaySeconds: number | undefined;
+  readonly prePromotionAnalysis: RolloutAnalysis | undefined;
+  readonly postPromotionAnalysis: RolloutAnalysis | undefined;
+}
+
 export interface Rollout {
   readonly kind: 'Rollout';
   readonly metadata: ObjectMeta;
@@ -154,7 +173,11 @@ export interface Rollout {
     readonly progressDeadlineSeconds: number | undefined;
     readonly progressDeadlineAbort: boolean | undefined;
     readonly paused: boolean | undefined;
-    readonly strategy: { readonly canary: CanaryStrategy };
+    /**
+     * `canary` is always present so canary-only code reads no steps: for a blue-green Rollout it
+     * is an empty CanaryStrategy (every field undefined) and `blueGreen` is set.
+     */
+    readonly strategy: { readonly canary: CanaryStrategy; readonly blueGreen?: BlueGreenStrategy };
   };
   readonly position: SourcePosition;
 }

@@ -33,6 +33,9 @@ export const DuplicatedServicesCanaryMessage =
   'This rollout uses the same service for the stable and canary services, but two different services are required.';
 export const InvalidTrafficRoutingMessage = 'Canary service and Stable service must to be set to use Traffic Routing';
 export const InvalidCanaryMaxWeightOnlySupportInNginxAndPlugins = 'Canary maxTrafficWeight in traffic routing only supported in Nginx and Plugins';
+export const DuplicatedServicesBlueGreenMessage =
+  'This rollout uses the same service for the active and preview services, but two different services are required.';
+export const ScaleDownLimitLargerThanRevisionLimit = "This rollout's revision history limit can not be smaller than the rollout's scale down limit";
 export const InvalidAnalysisArgsMessage = 'Analyses arguments must refer to valid object metadata supported by downwardAPI';
 
 /** All objects of one load, for resolving references. */
@@ -119,6 +122,29 @@ export function validateRolloutSpec(rollout: Rollout, index: PositionIndex, base
   spec.template.containers.forEach((c, i) => {
     if (c.image === '') emit(`spec.template.spec.containers[${i}].image`, 'every container needs a non-empty image.');
   });
+
+  const blueGreen = spec.strategy.blueGreen;
+  if (blueGreen !== undefined) {
+    // validation.go ValidateRolloutStrategyBlueGreen
+    if (blueGreen.activeService === (blueGreen.previewService ?? '')) {
+      emit(blueGreen.activeService === '' ? 'spec.strategy.blueGreen' : 'spec.strategy.blueGreen.previewService', DuplicatedServicesBlueGreenMessage);
+    }
+    const revisionHistoryLimit = spec.revisionHistoryLimit ?? 10;
+    if (blueGreen.scaleDownDelayRevisionLimit !== undefined && revisionHistoryLimit < blueGreen.scaleDownDelayRevisionLimit) {
+      emit(
+        'spec.strategy.blueGreen.scaleDownDelayRevisionLimit',
+        `${ScaleDownLimitLargerThanRevisionLimit}: scaleDownDelayRevisionLimit ${blueGreen.scaleDownDelayRevisionLimit} > revisionHistoryLimit ${revisionHistoryLimit}${spec.revisionHistoryLimit === undefined ? ' (the default)' : ''}.`,
+      );
+    }
+    nonNegative(blueGreen.previewReplicaCount, 'spec.strategy.blueGreen.previewReplicaCount');
+    nonNegative(blueGreen.autoPromotionSeconds, 'spec.strategy.blueGreen.autoPromotionSeconds');
+    nonNegative(blueGreen.scaleDownDelaySeconds, 'spec.strategy.blueGreen.scaleDownDelaySeconds');
+    nonNegative(blueGreen.abortScaleDownDelaySeconds, 'spec.strategy.blueGreen.abortScaleDownDelaySeconds');
+    nonNegative(blueGreen.scaleDownDelayRevisionLimit, 'spec.strategy.blueGreen.scaleDownDelayRevisionLimit');
+    if (blueGreen.prePromotionAnalysis) validateArgs(blueGreen.prePromotionAnalysis.args, 'spec.strategy.blueGreen.prePromotionAnalysis', emit);
+    if (blueGreen.postPromotionAnalysis) validateArgs(blueGreen.postPromotionAnalysis.args, 'spec.strategy.blueGreen.postPromotionAnalysis', emit);
+    return;
+  }
 
   const canary = spec.strategy.canary;
   // invalidMaxSurgeMaxUnavailable
@@ -239,16 +265,32 @@ export function validateRolloutReferences(rollout: Rollout, manifests: ManifestI
     if (step.kind === 'analysis') resolveAnalysis(step.analysis, `spec.strategy.canary.steps[${i}].analysis`, true);
   });
   if (canary.analysis) resolveAnalysis(canary.analysis, 'spec.strategy.canary.analysis', false);
+  const blueGreen = rollout.spec.strategy.blueGreen;
+  // Pre- and post-promotion runs are waited for, like analysis steps (ValidateAnalysisTemplateWithType).
+  if (blueGreen?.prePromotionAnalysis) resolveAnalysis(blueGreen.prePromotionAnalysis, 'spec.strategy.blueGreen.prePromotionAnalysis', true);
+  if (blueGreen?.postPromotionAnalysis) resolveAnalysis(blueGreen.postPromotionAnalysis, 'spec.strategy.blueGreen.postPromotionAnalysis', true);
 
-  // Services: present ⇒ selector must agree with the pod template (ValidateService); absent ⇒ warning.
-  const services: [string | undefined, string][] = [
-    [canary.canaryService, 'spec.strategy.canary.canaryService'],
-    [canary.stableService, 'spec.strategy.canary.stableService'],
-  ];
+  // Services: present ⇒ selector must agree with the pod template (ValidateService); absent ⇒ a
+  // warning for a canary, an error for blue-green (the controller cannot reconcile without its
+  // Services: rollout/service.go getPreviewAndActiveServices returns the lookup error).
+  const services: [string | undefined, string][] = blueGreen
+    ? [
+        [blueGreen.activeService, 'spec.strategy.blueGreen.activeService'],
+        [blueGreen.previewService, 'spec.strategy.blueGreen.previewService'],
+      ]
+    : [
+        [canary.canaryService, 'spec.strategy.canary.canaryService'],
+        [canary.stableService, 'spec.strategy.canary.stableService'],
+      ];
   for (const [name, path] of services) {
     if (name === undefined || name === '') continue;
     const svc = manifests.services.find((s) => s.metadata.name === name && sameNamespace(s.metadata.namespace, ns));
     if (svc === undefined) {
+      if (blueGreen) {
+        const suggestion = suggestName(name, manifests.services.map((s) => s.metadata.name));
+        emit(path, `Service "${name}" not found: no Service with that name is in the manifests given to rehearse, and a blue-green Rollout cannot be reconciled without it.${suggestion !== undefined ? ` Did you mean "${suggestion}"?` : ''}`);
+        continue;
+      }
       emit(path, `Service "${name}" is not in the manifests given to rehearse; it will be created implicitly, selecting the rollout's pods (apply it separately on a real cluster).`, 'warning');
       continue;
     }

@@ -8,13 +8,14 @@ import type { TraceRecorder } from '../engine/trace.js';
 import type { AnalysisController } from '../analysis/analysisController.js';
 import type { Cluster } from '../cluster/cluster.js';
 import type { AnalysisTemplate } from '../manifests/types.js';
+import { BlueGreenReconcile } from './blueGreen.js';
 import { CanaryReconcile } from './canary.js';
 import { DefaultMaxTrafficWeight, DefaultRolloutResyncPeriodSeconds } from './defaults.js';
 import { getCurrentSetWeight } from './replicaMath.js';
 import { EventRecorder } from './events.js';
 import { applyMergePatch, createTwoWayMergePatch } from './mergePatch.js';
 import type { SimRollout } from './rollout.js';
-import { cloneStatus, emptyRolloutStatus, type RolloutStatus } from './status.js';
+import { cloneStatus, emptyBlueGreenStatus, emptyRolloutStatus, type RolloutStatus } from './status.js';
 import type { TrafficRouter } from '../traffic/router.js';
 
 export interface RolloutControllerOptions {
@@ -140,7 +141,8 @@ export class RolloutController {
       );
     }
     this.reconcileCount++;
-    new CanaryReconcile(this, now).run();
+    if (this.rollout.blueGreen) new BlueGreenReconcile(this, now).run();
+    else new CanaryReconcile(this, now).run();
   }
 
   /**
@@ -171,6 +173,8 @@ export class RolloutController {
    */
   currentSetWeight(): number {
     const s = this.rollout.status;
+    // Blue-green: all users' traffic goes where the active Service points.
+    if (this.rollout.blueGreen) return s.blueGreen && s.blueGreen.activeSelector !== '' && s.blueGreen.activeSelector === s.currentPodHash ? DefaultMaxTrafficWeight : 0;
     if (s.stableRS === '' || s.promoteFull || s.stableRS === s.currentPodHash) return DefaultMaxTrafficWeight;
     if (s.canary.weights) return s.canary.weights.canary.weight;
     return getCurrentSetWeight(this.rollout.steps, s.currentStepIndex, s.abort, DefaultMaxTrafficWeight);
@@ -195,6 +199,9 @@ export class RolloutController {
       updatedReplicas: s.updatedReplicas,
       readyReplicas: s.readyReplicas,
       availableReplicas: s.availableReplicas,
+      ...(s.blueGreen
+        ? { activeSelector: s.blueGreen.activeSelector, previewSelector: s.blueGreen.previewSelector, scaleUpPreviewCheckPoint: s.blueGreen.scaleUpPreviewCheckPoint }
+        : {}),
     });
   }
 }
@@ -202,11 +209,13 @@ export class RolloutController {
 /** Fills fields a merge patch dropped (JSON has no `undefined`) so readers see the full shape. */
 function normaliseStatus(s: Partial<RolloutStatus>): RolloutStatus {
   const base = emptyRolloutStatus();
-  return {
+  const out: RolloutStatus = {
     ...base,
     ...s,
     pauseConditions: s.pauseConditions ?? [],
     conditions: s.conditions ?? [],
     canary: { ...base.canary, ...(s.canary ?? {}) },
   };
+  if (s.blueGreen) out.blueGreen = { ...emptyBlueGreenStatus(), ...s.blueGreen };
+  return out;
 }

@@ -162,3 +162,29 @@ export function getPrometheusTimeoutSecondsOrDefault(
   if (timeoutSeconds < 0) return { ok: false, error: 'prometheus timeout should not be negative' };
   return { ok: true, seconds: timeoutSeconds };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Blue-green (utils/defaults/defaults.go; rollout/bluegreen.go GetScaleDownRevisionLimit)
+
+/** `GetScaleDownDelaySecondsOrDefault` for blue-green: the spec value, else 30 (0 is kept as 0). */
+export function getBlueGreenScaleDownDelaySecondsOrDefault(scaleDownDelaySeconds: number | undefined): number {
+  return scaleDownDelaySeconds ?? DefaultScaleDownDelaySeconds;
+}
+
+/**
+ * `GetAbortScaleDownDelaySecondsOrDefault` for blue-green: `delaySeconds` undefined mirrors the Go
+ * nil — the user wrote `abortScaleDownDelaySeconds: 0`, i.e. never scale the preview down on abort.
+ */
+export function getBlueGreenAbortScaleDownDelaySecondsOrDefault(abortScaleDownDelaySeconds: number | undefined): {
+  readonly delaySeconds: number | undefined;
+  readonly wasSet: boolean;
+} {
+  if (abortScaleDownDelaySeconds === undefined) return { delaySeconds: DefaultAbortScaleDownDelaySeconds, wasSet: false };
+  if (abortScaleDownDelaySeconds === 0) return { delaySeconds: undefined, wasSet: true };
+  return { delaySeconds: abortScaleDownDelaySeconds, wasSet: true };
+}
+
+/** rollout/bluegreen.go `GetScaleDownRevisionLimit`: the spec value, else unlimited (math.MaxInt32). */
+export function getScaleDownRevisionLimit(scaleDownDelayRevisionLimit: number | undefined): number {
+  return scaleDownDelayRevisionLimit ?? 2147483647;
+}

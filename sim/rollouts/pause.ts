@@ -39,6 +39,28 @@ export class PauseContext {
     this.removePauseReasons.push(reason);
   }
 
+  /**
+   * pause.go `CompletedBlueGreenPause`: never in the reconcile that adds a pause; always once the
+   * preview scale-up checkpoint is set; with auto-promotion, at once (autoPromotionSeconds 0) or
+   * strictly after the pause condition's start plus autoPromotionSeconds; without it, only when a
+   * user resumed (controllerPause set and no BlueGreenPause condition left).
+   */
+  completedBlueGreenPause(
+    blueGreen: { readonly autoPromotionEnabled: boolean | undefined; readonly autoPromotionSeconds: number },
+    scaleUpPreviewCheckPoint: boolean,
+    nowMs: number,
+  ): boolean {
+    const cond = this.previous.pauseConditions.find((p) => p.reason === 'BlueGreenPause');
+    if (this.hasAddPause()) return false;
+    if (scaleUpPreviewCheckPoint) return true;
+    if (blueGreen.autoPromotionEnabled === undefined || blueGreen.autoPromotionEnabled) {
+      if (blueGreen.autoPromotionSeconds === 0) return true;
+      if (cond) return nowMs > cond.startTime + blueGreen.autoPromotionSeconds * 1000;
+      return false;
+    }
+    return this.previous.controllerPause && cond === undefined;
+  }
+
   clearPauseConditions(): void {
     this.clearPauseConditionsFlag = true;
   }

@@ -38,6 +38,11 @@ export class SimRollout {
     return this.manifest.spec.strategy.canary;
   }
 
+  /** The blue-green strategy, or undefined for a canary Rollout. */
+  get blueGreen(): Rollout['spec']['strategy']['blueGreen'] {
+    return this.manifest.spec.strategy.blueGreen;
+  }
+
   get steps(): readonly CanaryStep[] {
     return this.canary.steps ?? [];
   }

@@ -40,6 +40,19 @@ export interface TrafficWeights {
   readonly verified?: boolean;
 }
 
+/** `BlueGreenStatus` (types.go): selectors read back from the Services, the preview latch, the current runs. */
+export interface BlueGreenStatus {
+  activeSelector: string;
+  previewSelector: string;
+  scaleUpPreviewCheckPoint: boolean;
+  prePromotionAnalysisRunStatus: RolloutAnalysisRunStatus | undefined;
+  postPromotionAnalysisRunStatus: RolloutAnalysisRunStatus | undefined;
+}
+
+export function emptyBlueGreenStatus(): BlueGreenStatus {
+  return { activeSelector: '', previewSelector: '', scaleUpPreviewCheckPoint: false, prePromotionAnalysisRunStatus: undefined, postPromotionAnalysisRunStatus: undefined };
+}
+
 export type RolloutPhase = 'Healthy' | 'Progressing' | 'Paused' | 'Degraded';
 
 export interface RolloutStatus {
@@ -65,6 +78,8 @@ export interface RolloutStatus {
     currentBackgroundAnalysisRunStatus: RolloutAnalysisRunStatus | undefined;
   };
   conditions: RolloutCondition[];
+  /** Blue-green only; undefined for a canary (so canary statuses and traces are unchanged). */
+  blueGreen?: BlueGreenStatus;
 }
 
 export function emptyRolloutStatus(): RolloutStatus {
@@ -95,7 +110,9 @@ export function emptyRolloutStatus(): RolloutStatus {
  * are immutable values (replaced, never edited in place), so copying the arrays is enough.
  */
 export function cloneStatus(s: RolloutStatus): RolloutStatus {
-  return { ...s, pauseConditions: [...s.pauseConditions], conditions: [...s.conditions], canary: { ...s.canary } };
+  const copy = { ...s, pauseConditions: [...s.pauseConditions], conditions: [...s.conditions], canary: { ...s.canary } };
+  if (s.blueGreen) copy.blueGreen = { ...s.blueGreen };
+  return copy;
 }
 
 /** metav1.Time as the controller reads it back: whole seconds. */

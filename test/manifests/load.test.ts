@@ -206,10 +206,10 @@ describe('fields upstream defines that rehearse does not simulate', () => {
     expect(e!.line).toBeGreaterThan(0);
   });
 
-  it('rejects blueGreen and providers other than prometheus', () => {
+  it('rejects both strategies at once, and providers other than prometheus', () => {
     const bg = errorsOf(rollout().replace('    canary:\n      steps:', '    blueGreen:\n      activeService: x\n    canary:\n      steps:'));
-    expect(bg[0]).toMatchObject({ field: 'spec.strategy.blueGreen', line: 19, column: 5 });
-    expect(bg[0]!.message).toBe('`spec.strategy.blueGreen` is not simulated by rehearse yet (only the canary strategy is simulated). Remove it to rehearse the rest of this Rollout.');
+    expect(bg[0]).toMatchObject({ field: 'spec.strategy', line: 19, column: 5 });
+    expect(bg[0]!.message).toBe('Multiple Strategies can not be listed (blueGreen: true canary: true): give either spec.strategy.canary or spec.strategy.blueGreen.');
     const web = errorsOf(`apiVersion: argoproj.io/v1alpha1
 kind: AnalysisTemplate
 metadata: { name: t }
