@@ -12,12 +12,15 @@ function plural(n: number, word: string): string {
 export function renderHeader(scenario: ScenarioSpec, manifests: ManifestSet, r: RunResult, untilMs: number): string[] {
   const ro = manifests.rollouts[0]!;
   const canary = ro.spec.strategy.canary;
-  const routing = canary.trafficRouting
-    ? `traffic-routed (${canary.trafficRouting.routers.join(', ')}: exact weights)`
-    : 'basic canary (weights by pod count)';
+  const blueGreen = ro.spec.strategy.blueGreen;
+  const routing = blueGreen
+    ? `blue-green (users → ${blueGreen.activeService}${blueGreen.previewService ? `, preview → ${blueGreen.previewService}` : ''})`
+    : canary.trafficRouting
+      ? `traffic-routed (${canary.trafficRouting.routers.join(', ')}: exact weights)`
+      : 'basic canary (weights by pod count)';
   const out = [
     `rehearse · ${scenario.name}${scenario.file !== '<default>' ? ` (${scenario.file})` : ''} · seed ${r.seed} · until ${formatDuration(untilMs)} · PromQL ${r.prometheusVersion}.x semantics`,
-    `rollout    ${ro.metadata.namespace ?? 'default'}/${ro.metadata.name} · ${plural(ro.spec.replicas ?? 1, 'replica')} · ${plural(canary.steps?.length ?? 0, 'step')} · ${routing}`,
+    `rollout    ${ro.metadata.namespace ?? 'default'}/${ro.metadata.name} · ${plural(ro.spec.replicas ?? 1, 'replica')} · ${blueGreen ? '' : `${plural(canary.steps?.length ?? 0, 'step')} · `}${routing}`,
   ];
   const counts = [
     plural(manifests.rollouts.length, 'Rollout'),
@@ -33,7 +36,8 @@ export function renderHeader(scenario: ScenarioSpec, manifests: ManifestSet, r: 
     );
   }
   const t = scenario.traffic;
-  const rate = t.steps.length > 0 ? `${t.rps} req/s, then ${t.steps.map((s) => `${s.rps} at ${formatDuration(s.atMs)}`).join(', ')}` : `${t.rps} req/s`;
+  let rate = t.steps.length > 0 ? `${t.rps} req/s, then ${t.steps.map((s) => `${s.rps} at ${formatDuration(s.atMs)}`).join(', ')}` : `${t.rps} req/s`;
+  if (t.preview) rate += ` (+ ${t.preview.rps} req/s preview traffic)`;
   out.push(`world      ${rate} · pods start in ${formatDuration(scenario.podStartup.medianMs)} (p99 ${formatDuration(scenario.podStartup.p99Ms)}) · scrape every ${formatDuration(scenario.metrics.scrapeIntervalMs)} · metric preset ${scenario.metrics.preset}`);
   return out;
 }

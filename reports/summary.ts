@@ -26,6 +26,9 @@ export function renderSummary(r: RunResult, extra: { traceSha256: string; reprod
   for (const [name, v] of Object.entries(q.byVersion)) {
     out.push(`           ${name} (revision ${v.revision}): ${thousands(v.total)} served, ${thousands(v.failed)} failed (${pct(v.failed, v.total)})`);
   }
+  if (q.preview) {
+    out.push(`preview    ${thousands(q.preview.total)} preview requests (not user-facing, not counted above) · ${thousands(q.preview.failed)} failed (${pct(q.preview.failed, q.preview.total)})${q.preview.unrouted > 0 ? `, of which ${thousands(q.preview.unrouted)} found no ready pod` : ''}`);
+  }
   for (const run of r.analysisRuns) {
     out.push(`analysis   ${run.name} [${run.type}] ${run.phase || 'Pending'} · ${run.measurements.length} measurements${run.message ? ` · ${run.message}` : ''}`);
   }

@@ -15,6 +15,8 @@ interface State {
   /** The router's state once the controller has written it (traffic-routed canaries only). */
   router: { canaryWeight: number; maxWeight: number; canaryHash: string; stableHash: string } | undefined;
   currentHash: string;
+  /** Blue-green: the hash the active Service selects (all users' traffic goes there). */
+  activeHash: string | undefined;
 }
 
 /** 312_500 → "00:05:12.500"; whole seconds print without the fraction. */
@@ -29,7 +31,7 @@ export function formatClock(ms: number): string {
 
 export function renderTimeline(trace: readonly TraceEntry[], options: TimelineOptions = {}): string[] {
   const lines: string[] = [];
-  const state: State = { step: '-', setWeight: 0, router: undefined, currentHash: '' };
+  const state: State = { step: '-', setWeight: 0, router: undefined, currentHash: '', activeHash: undefined };
   const rsHash = new Map<string, string>();
   const rsRevision = new Map<string, string>();
   const podReady = new Map<string, { rs: string; ready: boolean }>();
@@ -54,6 +56,7 @@ export function renderTimeline(trace: readonly TraceEntry[], options: TimelineOp
       const w = (r.canaryHash === state.currentHash ? r.canaryWeight : 0) + (r.stableHash === state.currentHash ? r.maxWeight - r.canaryWeight : 0);
       actual = Math.round((100 * w) / r.maxWeight);
     }
+    if (state.activeHash !== undefined) actual = state.activeHash !== '' && state.activeHash === state.currentHash ? 100 : 0;
     const pods = [...rsRevision.entries()]
       .filter(([rs]) => (ready.get(rs) ?? 0) > 0)
       .map(([rs, rev]) => `r${rev}:${ready.get(rs)}`)
@@ -67,6 +70,7 @@ export function renderTimeline(trace: readonly TraceEntry[], options: TimelineOp
         state.step = e.step === null ? '-' : `${String(e.step)}/${String(e.steps)}`;
         state.setWeight = Number(e.setWeight ?? 0);
         state.currentHash = String(e.currentPodHash ?? '');
+        if (e.activeSelector !== undefined) state.activeHash = String(e.activeSelector);
         break;
       case 'replicaSet':
         rsHash.set(String(e.replicaSet), String(e.podTemplateHash));

@@ -84,7 +84,17 @@ export interface RunResult {
   readonly maxCanaryWeight: number;
   /** Highest share of traffic the new revision's pods actually received, in percent. */
   readonly maxActualCanaryWeight: number;
-  readonly requests: { readonly total: number; readonly failed: number; readonly unrouted: number; readonly byVersion: Record<string, VersionTotals> };
+  /**
+   * Users' requests (blue-green: through the active Service). `preview`: the scenario's preview
+   * traffic (blue-green smoke tests), never user-facing and not in the other counts.
+   */
+  readonly requests: {
+    readonly total: number;
+    readonly failed: number;
+    readonly unrouted: number;
+    readonly byVersion: Record<string, VersionTotals>;
+    readonly preview?: { readonly total: number; readonly failed: number; readonly unrouted: number };
+  };
   readonly analysisRuns: readonly AnalysisRunSummary[];
   readonly expectations: readonly ExpectationResult[];
   readonly warnings: readonly string[];
@@ -126,6 +136,45 @@ function theRollout(scenario: ScenarioSpec, manifests: ManifestSet): Rollout {
     );
   }
   return manifests.rollouts[0]!;
+}
+
+/**
+ * Blue-green preview traffic (`spec.traffic.preview`): requests to the pods the preview Service
+ * selects, from their own random stream, sharing the pods' counters and release faults with the
+ * users' traffic model. Undefined when the scenario has none.
+ */
+function previewTrafficModel(
+  scenario: ScenarioSpec,
+  manifest: Rollout,
+  cluster: Cluster,
+  users: TrafficModel,
+  streams: RandomStreams,
+): TrafficModel | undefined {
+  const preview = scenario.traffic.preview;
+  if (!preview) return undefined;
+  const serviceName = manifest.spec.strategy.blueGreen?.previewService;
+  const service = serviceName ? cluster.services.get(serviceName) : undefined;
+  if (!service) {
+    throw inputError(
+      scenario.positions.get('spec.traffic.preview'),
+      scenario.file,
+      'spec.traffic.preview',
+      manifest.spec.strategy.blueGreen
+        ? `preview traffic needs a preview Service: the Rollout "${manifest.metadata.name}" has no spec.strategy.blueGreen.previewService.`
+        : `preview traffic is for blue-green Rollouts (it goes to spec.strategy.blueGreen.previewService); "${manifest.metadata.name}" is a canary.`,
+    );
+  }
+  return new TrafficModel({
+    random: streams.stream('traffic/preview'),
+    load: { kind: 'constant', rps: preview.rps },
+    bucketsSeconds: DEFAULT_BUCKETS_SECONDS,
+    behaviourOf: (rs: ReplicaSet) => {
+      const v = behaviourFor(scenario, rs.template);
+      return { errorRatio: v.errorRatio, latencyP50Ms: v.latencyP50Ms, latencyP99Ms: v.latencyP99Ms };
+    },
+    routes: () => currentRoutes(cluster, { kind: 'service', service }),
+    shareWith: users,
+  });
 }
 
 /** Runs one scenario against its manifests. Throws InputError for inconsistent input. */
@@ -221,6 +270,8 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     routes: () => currentRoutes(cluster, routing),
   });
 
+  const previewTraffic = previewTrafficModel(scenario, manifest, cluster, traffic, streams);
+
   const store = new SeriesStore();
   const scraper = new Scraper({
     store,
@@ -253,6 +304,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   // integrated by the traffic model at the instant they happen.
   cluster.onChange((change) => {
     traffic.routingChanged(kernel.nowMs);
+    previewTraffic?.routingChanged(kernel.nowMs);
     noteActualWeight();
     if (change.kind !== 'serviceSelector') controller.enqueue();
   });
@@ -283,6 +335,10 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   const observe = (): void => {
     const tick = traffic.tick(kernel.nowMs);
     trace.record('traffic', { requests: tick.total, unrouted: tick.unrouted, byReplicaSet: tick.byReplicaSet });
+    if (previewTraffic) {
+      const p = previewTraffic.tick(kernel.nowMs);
+      trace.record('previewTraffic', { requests: p.total, unrouted: p.unrouted, byReplicaSet: p.byReplicaSet });
+    }
     for (const rs of cluster.replicaSets) if (rs.statusReplicas === 0) traffic.resetCounters(rs);
     scraper.scrape(kernel.nowMs);
     if (kernel.nowMs + interval <= untilMs) kernel.after(interval, Priority.observe, 'scrape', observe);
@@ -314,6 +370,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     warnings.push(`run stopped early: ${e.message}`);
   }
   traffic.routingChanged(kernel.nowMs);
+  previewTraffic?.routingChanged(kernel.nowMs);
 
   for (const c of provider.coverage.values()) {
     for (const sel of c.neverMatched ?? []) {
@@ -331,6 +388,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     controller,
     cluster,
     traffic,
+    previewTraffic,
     analysisRuns: analysis.allRuns,
     trace,
     changeHash,
@@ -353,6 +411,7 @@ interface SummaryInput {
   readonly controller: RolloutController;
   readonly cluster: Cluster;
   readonly traffic: TrafficModel;
+  readonly previewTraffic: TrafficModel | undefined;
   readonly analysisRuns: readonly AnalysisRun[];
   readonly trace: TraceRecorder;
   readonly changeHash: string;
@@ -425,7 +484,13 @@ function summarise(i: SummaryInput): RunResult {
     steps: i.rollout.steps.length,
     maxCanaryWeight: i.maxCanaryWeight,
     maxActualCanaryWeight: i.maxActualCanaryWeight,
-    requests: { total: totals.total, failed: totals.failed, unrouted: totals.unrouted, byVersion },
+    requests: {
+      total: totals.total,
+      failed: totals.failed,
+      unrouted: totals.unrouted,
+      byVersion,
+      ...(i.previewTraffic ? { preview: { total: i.previewTraffic.totals.total, failed: i.previewTraffic.totals.failed, unrouted: i.previewTraffic.totals.unrouted } } : {}),
+    },
     analysisRuns,
     expectations,
     warnings: i.warnings,

@@ -80,7 +80,8 @@ function decidedBy(x: NonNullable<Expectations['decidedBy']>, o: RunObservation)
   const expected = parts.length > 0 ? parts.join(', ') : 'an AnalysisRun';
   const d = decidingAnalysis(o);
   if (!d) return { name: 'decidedBy', ok: false, expected, actual: `no AnalysisRun failed (outcome ${o.outcome})` };
-  const kind = d.run.type.toLowerCase();
+  // rollout-type label → expect key: Step → step, PrePromotion → prePromotion.
+  const kind = d.run.type.charAt(0).toLowerCase() + d.run.type.slice(1);
   const ok = (x.analysisRun === undefined || x.analysisRun === kind) && (x.metric === undefined || x.metric === d.metric);
   return {
     name: 'decidedBy',

@@ -17,10 +17,11 @@ export interface FailedRequestsExpectation {
   readonly userFacing: boolean;
 }
 
-export type AnalysisRunKind = 'step' | 'background';
+/** The AnalysisRun's rollout-type label, lower camel case: Step, Background, PrePromotion, PostPromotion. */
+export type AnalysisRunKind = 'step' | 'background' | 'prePromotion' | 'postPromotion';
 
 export interface DecidedByExpectation {
-  /** Kind of the AnalysisRun whose failure decided the rollout (step or background analysis). */
+  /** Kind of the AnalysisRun whose failure decided the rollout (step, background, pre- or post-promotion analysis). */
   readonly analysisRun: AnalysisRunKind | undefined;
   /** Name of the metric (as in the AnalysisTemplate) that failed that AnalysisRun. */
   readonly metric: string | undefined;

@@ -43,6 +43,7 @@ const specSchema = obj(
       profile: str,
       steps: { type: 'list', items: obj('TrafficStep', { at: str, rps: any }, { at: 'a traffic step needs `at`', rps: 'a traffic step needs `rps`' }) },
       service: str,
+      preview: obj('PreviewTraffic', { rps: any }, { rps: 'preview traffic needs `rps` (requests per second to the preview Service)' }),
     }),
     metrics: obj('Metrics', { preset: str, scrapeInterval: str, errorCode: any }),
     versions: { type: 'map', values: versionSchema },
@@ -224,6 +225,9 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     if (steps[i]!.atMs <= steps[i - 1]!.atMs && !c.reported(`spec.traffic.steps[${i}]`, `spec.traffic.steps[${i - 1}]`)) c.conflict(`spec.traffic.steps[${i}].at`, 'traffic steps must be in increasing time order.');
   }
 
+  const previewJson = objAt(traffic, 'preview');
+  const preview = previewJson ? { rps: c.number('spec.traffic.preview.rps', field(previewJson, 'rps'), 0, 'a request rate ≥ 0 (requests per second)', (n) => n >= 0) } : undefined;
+
   const metrics = objAt(spec, 'metrics');
   const preset = strAt(metrics, 'preset') ?? 'generic';
   if (preset !== 'generic') c.error('spec.metrics.preset', `expected "generic", got "${preset}" (other presets are not simulated yet).`);
@@ -286,7 +290,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     faults,
     podStartup: { medianMs, p99Ms },
     initialRevisionReady: (field(objAt(spec, 'cluster'), 'initialRevisionReady') as boolean | undefined) ?? d.initialRevisionReady,
-    traffic: { rps, steps, service: strAt(traffic, 'service') },
+    traffic: { rps, steps, service: strAt(traffic, 'service'), ...(preview ? { preview } : {}) },
     metrics: { preset: 'generic', scrapeIntervalMs, errorCode },
     versions,
     defaultVersion,

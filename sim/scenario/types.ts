@@ -39,6 +39,11 @@ export interface ScenarioSpec {
     readonly steps: readonly { readonly atMs: number; readonly rps: number }[];
     /** Entry Service for a basic canary; undefined = every pod of the Rollout's selector. */
     readonly service: string | undefined;
+    /**
+     * Blue-green only: requests (smoke tests, QA) sent to the preview Service's pods; never
+     * user-facing. Undefined: none.
+     */
+    readonly preview?: { readonly rps: number } | undefined;
   };
   readonly metrics: { readonly preset: 'generic'; readonly scrapeIntervalMs: number; readonly errorCode: number };
   /** Behaviour per container image; images not listed behave as `defaultVersion`. */

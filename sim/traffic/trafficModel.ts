@@ -68,10 +68,16 @@ export interface TrafficModelOptions {
   readonly bucketsSeconds: readonly number[];
   readonly behaviourOf: (rs: ReplicaSet) => VersionBehaviour;
   readonly routes: () => RouteShare[];
+  /**
+   * A second source of requests (blue-green preview traffic) shares the pods' counters (what
+   * /metrics exposes) and the behaviour modifiers (release faults) of this model, and keeps its own
+   * arrivals, routes, random stream and totals.
+   */
+  readonly shareWith?: TrafficModel;
 }
 
 export class TrafficModel {
-  readonly counters = new Map<ReplicaSet, ReplicaSetCounters>();
+  readonly counters: Map<ReplicaSet, ReplicaSetCounters>;
   readonly totals: TrafficTotals = { total: 0, failed: 0, unrouted: 0 };
   readonly perReplicaSet = new Map<ReplicaSet, { requests: number; errors: number }>();
   private shares: RouteShare[] = [];
@@ -91,6 +97,7 @@ export class TrafficModel {
 
   constructor(private readonly o: TrafficModelOptions) {
     this.bucketCounts = new Float64Array(o.bucketsSeconds.length + 1);
+    this.counters = o.shareWith?.counters ?? new Map();
   }
 
   /** Accounts the routing in force since the last call, then reads the new routing. */
@@ -177,7 +184,8 @@ export class TrafficModel {
   /** The ReplicaSet's behaviour in the tick [tickStart, nowMs), after the behaviour modifiers. */
   private behaviourFor(rs: ReplicaSet, nowMs: number, expectedRequests: number): VersionBehaviour {
     let behaviour = this.o.behaviourOf(rs);
-    if (this.behaviourModifiers.length === 0) return behaviour;
+    const modifiers = (this.o.shareWith ?? this).behaviourModifiers;
+    if (modifiers.length === 0) return behaviour;
     const podSeconds = (this.podMs.get(rs) ?? 0) / 1000;
     const ctx: ServeContext = {
       replicaSet: rs,
@@ -185,7 +193,7 @@ export class TrafficModel {
       toMs: nowMs,
       requestsPerPodSecond: podSeconds > 0 ? expectedRequests / podSeconds : 0,
     };
-    for (const m of this.behaviourModifiers) behaviour = m(behaviour, ctx);
+    for (const m of modifiers) behaviour = m(behaviour, ctx);
     return behaviour;
   }
 

@@ -97,7 +97,18 @@ describe('shipped scenarios', () => {
 
 describe('README.md scenario file reference', () => {
   const readme = readFileSync('README.md', 'utf8');
-  const reference = readme.slice(readme.indexOf('## Scenario file reference'));
+  // Feature documents under docs/ complete the reference for their own keys (docs/blue-green.md:
+  // spec.traffic.preview), each with an example scenario that must validate too.
+  const featureDocs = ['docs/blue-green.md'].map((f) => readFileSync(f, 'utf8'));
+  const reference = readme.slice(readme.indexOf('## Scenario file reference')) + featureDocs.join('\n');
+  const featureExamples = featureDocs.map((d) => /```yaml\n(# yaml-language-server[\s\S]*?)```/.exec(d)![1]!);
+
+  it('the feature documents\' example scenarios validate against the JSON Schema and parse', () => {
+    for (const example of featureExamples) {
+      expect(schemaAccepts(parseYaml(example)), ajv.errorsText(validate.errors)).toBe(true);
+      expect(() => parseScenario('example.yaml', example)).not.toThrow();
+    }
+  });
 
   it('its complete example validates against the JSON Schema and parses', () => {
     const example = /```yaml\n([\s\S]*?)```/.exec(reference)?.[1];
@@ -107,7 +118,7 @@ describe('README.md scenario file reference', () => {
     expect(() => parseScenario('example.yaml', example!)).not.toThrow();
   });
 
-  it('its example uses every key of the format', () => {
+  it('its example (with the feature documents\' examples) uses every key of the format', () => {
     const example = /```yaml\n([\s\S]*?)```/.exec(reference)![1]!;
     const used = new Set<string>();
     const collect = (v: unknown): void => {
@@ -120,6 +131,7 @@ describe('README.md scenario file reference', () => {
       }
     };
     collect(parseYaml(example));
+    for (const e of featureExamples) collect(parseYaml(e));
     const missing: string[] = [];
     const visit = (fs: FieldSchema, path: string): void => {
       if (fs.type === 'object') {
