@@ -152,7 +152,9 @@ export function normaliseTrace(entries: readonly TraceEntry[], options: Normalis
       runs.set(name, run);
     }
     if (e.type === 'measurement') run.measurements.push({ t: rel(e), metric: str(e.metric), phase: str(e.phase) });
-    else if (e.phase !== 'Created') run.phases.push({ t: rel(e), phase: str(e.phase) });
+    // `Pending` is the real AnalysisRun between creation and its first reconcile; the simulator
+    // reconciles a new run at once, so it is no decision either side makes.
+    else if (e.phase !== 'Created' && e.phase !== 'Pending') run.phases.push({ t: rel(e), phase: str(e.phase) });
   }
 
   // Router weights: changes only, starting from the weight in force when the change was applied.
