@@ -1,21 +1,35 @@
-// Finds the cluster backend for `--cluster local|kind|kubeconfig`. The backends live in
-// harness/cluster/ (their own work); the runner depends only on the ClusterBackend interface, so
-// it looks them up by module and accepts any export that is a backend of the wanted kind, or a
-// no-argument factory of one.
+// Finds the cluster backend for `--cluster local|kind|kubeconfig` (harness/cluster/). The runner
+// depends only on the ClusterBackend interface; `local` is LocalBackend, the others are looked up
+// by module (they are being added) — any export that is a backend of that kind, or a class or
+// no-argument factory making one.
 import type { ClusterBackend, ClusterKind } from '../cluster/backend.js';
+import { LocalBackend } from '../cluster/local.js';
 
-const CANDIDATE_MODULES: Readonly<Record<ClusterKind, readonly string[]>> = {
-  local: ['../cluster/local.js', '../cluster/localBackend.js', '../cluster/local/index.js', '../cluster/index.js'],
-  kind: ['../cluster/kind.js', '../cluster/kindBackend.js', '../cluster/kind/index.js', '../cluster/index.js'],
-  kubeconfig: ['../cluster/kubeconfig.js', '../cluster/kubeconfigBackend.js', '../cluster/kubeconfig/index.js', '../cluster/index.js'],
+const CANDIDATE_MODULES: Readonly<Record<Exclude<ClusterKind, 'local'>, readonly string[]>> = {
+  kind: ['../cluster/kind.js', '../cluster/kindBackend.js'],
+  kubeconfig: ['../cluster/kubeconfig.js', '../cluster/kubeconfigBackend.js'],
 };
 
 function isBackend(x: unknown, kind: ClusterKind): x is ClusterBackend {
   return typeof x === 'object' && x !== null && (x as ClusterBackend).kind === kind && typeof (x as ClusterBackend).start === 'function';
 }
 
+function make(value: unknown): unknown {
+  if (typeof value !== 'function' || !/backend/i.test(value.name)) return value;
+  try {
+    return new (value as new () => unknown)();
+  } catch {
+    try {
+      return (value as () => unknown)();
+    } catch {
+      return undefined;
+    }
+  }
+}
+
 /** The backend of that kind, or undefined when no module provides one (yet). */
 export async function findBackend(kind: ClusterKind): Promise<ClusterBackend | undefined> {
+  if (kind === 'local') return new LocalBackend();
   for (const path of CANDIDATE_MODULES[kind]) {
     let mod: Record<string, unknown>;
     try {
@@ -24,15 +38,8 @@ export async function findBackend(kind: ClusterKind): Promise<ClusterBackend | u
       continue;
     }
     for (const value of Object.values(mod)) {
-      if (isBackend(value, kind)) return value;
-      if (typeof value === 'function' && value.length === 0 && /backend/i.test(value.name)) {
-        try {
-          const made: unknown = (value as () => unknown)();
-          if (isBackend(made, kind)) return made;
-        } catch {
-          // not a factory
-        }
-      }
+      const made = make(value);
+      if (isBackend(made, kind)) return made;
     }
   }
   return undefined;

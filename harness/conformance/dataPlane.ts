@@ -58,6 +58,8 @@ export class DataPlaneMirror {
   private readonly realPods = new Map<string, RealPods>();
   private timer: NodeJS.Timeout | undefined;
   private changed = false;
+  /** The driver outlives this run (one per cluster), so a stopped mirror ignores what it reports. */
+  private stopped = false;
 
   constructor(private readonly o: DataPlaneOptions) {
     const { scenario, manifests, rollout } = o;
@@ -144,6 +146,7 @@ export class DataPlaneMirror {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
@@ -183,6 +186,7 @@ export class DataPlaneMirror {
   }
 
   private podStarted(pod: V1Pod): void {
+    if (this.stopped) return;
     const hash = pod.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL];
     const name = pod.metadata?.name;
     if (!hash || !name) return;
@@ -209,6 +213,7 @@ export class DataPlaneMirror {
 
   /** As many real pods Ready as the mirror has ready pods in that ReplicaSet (oldest first). */
   private syncReadiness(rs: ReplicaSet): void {
+    if (this.stopped) return;
     const real = this.pods(rs.podTemplateHash).pods;
     let want = rs.readyReplicas;
     for (const [name, ready] of real) {

@@ -174,7 +174,7 @@ export async function playOnCluster(cluster: RunningCluster, o: RealRunOptions):
     recorder.stop();
     mirror.stop();
     await server.close();
-    await driver.stop();
+    // The pod driver belongs to the cluster (RunningCluster.pods() hands out one per cluster): it stays.
     await cleanNamespace(cluster, objects).catch((e: unknown) => warnings.push(`cleaning up: ${(e as Error).message}`));
   }
   warnings.push(...recorder.problems);

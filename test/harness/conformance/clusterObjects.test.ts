@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterObjects, imageChangePatch } from '../../harness/conformance/clusterObjects.js';
+import { clusterObjects, imageChangePatch } from '../../../harness/conformance/clusterObjects.js';
 
 const text = `apiVersion: argoproj.io/v1alpha1
 kind: Rollout

@@ -1,7 +1,7 @@
 // The patches `kubectl argo rollouts promote|abort|retry` send (v1.9.1
 // pkg/kubectl-argo-rollouts/cmd/promote/promote.go getPatches, abort.go, retry.go).
 import { describe, expect, it } from 'vitest';
-import { actionPatches, promotePatches, type RolloutForPatch } from '../../harness/conformance/operatorPatches.js';
+import { actionPatches, promotePatches, type RolloutForPatch } from '../../../harness/conformance/operatorPatches.js';
 
 const canary = (status: RolloutForPatch['status'], paused = false): RolloutForPatch => ({
   spec: { paused, strategy: { canary: { steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 60 }] } } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordingHorizonMs } from '../../harness/conformance/horizon.js';
+import { recordingHorizonMs } from '../../../harness/conformance/horizon.js';
 
 describe('recordingHorizonMs', () => {
   it('last decision 30 s after the change → 30 s + max(2 s, 3 s) + 3 s margin; traffic entries do not count', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { istioCanaryWeight, nginxCanaryWeight, smiCanaryWeight } from '../../harness/conformance/routerWeights.js';
+import { istioCanaryWeight, nginxCanaryWeight, smiCanaryWeight } from '../../../harness/conformance/routerWeights.js';
 
 describe('router weights read back from the objects the controller writes', () => {
   it('NGINX canary Ingress: canary-weight of canary-weight-total (default 100); the stable Ingress is no canary', () => {

@@ -2,9 +2,9 @@
 // agrees, one with reordered events, a missing event, a step outside the time tolerance, and an
 // extra AnalysisRun.
 import { describe, expect, it } from 'vitest';
-import type { TraceEntry } from '../../sim/engine/trace.js';
-import { allowedSkewMs, align, diffTraces, DEFAULT_TOLERANCE } from '../../harness/conformance/diff.js';
-import { normaliseTrace, renameHashes, revisionLabels } from '../../harness/conformance/normalise.js';
+import type { TraceEntry } from '../../../sim/engine/trace.js';
+import { allowedSkewMs, align, diffTraces, DEFAULT_TOLERANCE } from '../../../harness/conformance/diff.js';
+import { normaliseTrace, renameHashes, revisionLabels } from '../../../harness/conformance/normalise.js';
 
 type Entry = Record<string, unknown> & { t: number; type: string };
 

@@ -1,7 +1,7 @@
 // Projections of recorded API objects (as the v1.9.1 controller writes them) onto the simulator's
 // trace schema.
 import { describe, expect, it } from 'vitest';
-import { analysisRunEntries, eventCount, eventEntry, replicaSetEntry, rolloutStatusEntry } from '../../harness/conformance/observe.js';
+import { analysisRunEntries, eventCount, eventEntry, replicaSetEntry, rolloutStatusEntry } from '../../../harness/conformance/observe.js';
 
 const rollout = {
   metadata: { name: 'web', namespace: 'rehearse-1' },
