@@ -43,6 +43,7 @@ export function renderConformanceText(run: ConformanceRun): string[] {
       for (const d of r.diff.divergences) out.push(...divergenceLines(d, '    '));
       for (const n of r.diff.notes) out.push(`    note: ${n}`);
       for (const w of r.warnings) out.push(`    warning: ${w}`);
+      if (r.eventSource !== 'controller log') out.push(`    note: events read from ${r.eventSource}, which client-go throttles (25 per object, then 1 per 5 minutes): missing late events may be that`);
     }
   }
   const compared = run.results.filter((r) => r.status === 'compared');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { ClusterKind, RunningCluster } from '../cluster/backend.js';
 import { findBackend } from '../conformance/backends.js';
-import { conformScenario, type ScenarioConformance } from '../conformance/conform.js';
+import { conformScenario, controllerLogFrom, type ScenarioConformance } from '../conformance/conform.js';
 import { suiteEntries } from '../conformance/suite.js';
 import { anyDivergence, conformanceJson, renderConformanceMarkdown, renderConformanceText, type ConformanceRun } from '../../reports/conformance.js';
 import { usageError, type RehearseCommand } from './common.js';
@@ -41,7 +41,11 @@ async function conform(argv: ConformArgs): Promise<number> {
   const files = conformanceFiles(argv.scenario);
   const backend = await findBackend(kind);
   if (!backend) usageError(`--cluster ${kind}: this build of rehearse has no ${kind} cluster backend yet (harness/cluster/).`);
-  const log = (line: string): void => void process.stderr.write(line + '\n');
+  let controllerLogPath: string | undefined;
+  const log = (line: string): void => {
+    controllerLogPath ??= controllerLogFrom(line);
+    process.stderr.write(line + '\n');
+  };
   const started = Date.now();
   let cluster: RunningCluster | undefined;
   const results: ScenarioConformance[] = [];
@@ -53,7 +57,7 @@ async function conform(argv: ConformArgs): Promise<number> {
       ...(argv.context !== undefined ? { context: argv.context } : {}),
       ...(argv.force ? { force: true } : {}),
     });
-    for (const file of files) results.push(await conformScenario(cluster, file, { log }));
+    for (const file of files) results.push(await conformScenario(cluster, file, { log, controllerLogPath }));
   } finally {
     await cluster?.stop();
   }

@@ -23,6 +23,8 @@ export type ScenarioConformance =
       readonly real: NormalisedTrace;
       readonly diff: DiffResult;
       readonly warnings: readonly string[];
+      /** Where the real run's events were read: the controller's log (complete) or the API's Events (throttled). */
+      readonly eventSource: string;
     }
   | { readonly status: 'pending'; readonly file: string; readonly name: string; readonly reason: string }
   | { readonly status: 'failed'; readonly file: string; readonly name: string; readonly error: string };
@@ -30,6 +32,17 @@ export type ScenarioConformance =
 export interface ConformOptions {
   readonly tolerance?: Tolerance;
   readonly log: (line: string) => void;
+  readonly controllerLogPath?: string | undefined;
+}
+
+/**
+ * The local backend says where its component logs are ("… logs in DIR)"); the controller's is
+ * DIR/rollouts-controller.log (harness/cluster/local.ts, supervisor.ts). Wrap the backend's log
+ * callback with this to learn it.
+ */
+export function controllerLogFrom(line: string): string | undefined {
+  const m = /logs in (\S+?)\)?$/.exec(line);
+  return m ? `${m[1]}/rollouts-controller.log` : undefined;
 }
 
 export async function conformScenario(cluster: RunningCluster, file: string, o: ConformOptions): Promise<ScenarioConformance> {
@@ -48,7 +61,7 @@ export async function conformScenario(cluster: RunningCluster, file: string, o: 
   const horizonMs = recordingHorizonMs(sim.trace, tolerance);
   o.log(`${scenario.name}: simulated ${sim.outcome}; playing it on the ${cluster.kind} cluster for ${(((scenario.change?.atMs ?? 0) + horizonMs) / 1000).toFixed(0)}s…`);
   try {
-    const real = await playOnCluster(cluster, { scenario, manifests, seed: sim.seed, horizonMs, log: o.log });
+    const real = await playOnCluster(cluster, { scenario, manifests, seed: sim.seed, horizonMs, log: o.log, controllerLogPath: o.controllerLogPath });
     const simulated = normaliseTrace(sim.trace, { side: 'simulated', horizonMs });
     const realN = normaliseTrace(real.trace, { side: 'real', horizonMs });
     return {
@@ -62,6 +75,7 @@ export async function conformScenario(cluster: RunningCluster, file: string, o: 
       real: realN,
       diff: diffTraces(simulated, realN, { tolerance }),
       warnings: real.warnings,
+      eventSource: real.eventSource,
     };
   } catch (e) {
     return { status: 'failed', file, name: scenario.name, error: (e as Error).message ?? String(e) };

@@ -49,12 +49,15 @@ export interface RealRunOptions {
   /** Stop recording this long after the change (ms). */
   readonly horizonMs: number;
   readonly log: (line: string) => void;
+  /** The Rollouts controller's log file, when the backend has one (events are read from it). */
+  readonly controllerLogPath?: string | undefined;
 }
 
 export interface RealRunResult {
   readonly trace: readonly TraceEntry[];
   readonly warnings: readonly string[];
   readonly wallMs: number;
+  readonly eventSource: string;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -113,7 +116,7 @@ export async function playOnCluster(cluster: RunningCluster, o: RealRunOptions):
   const core = kc.makeApiClient(CoreV1Api);
   await cleanNamespace(cluster, objects);
   const oldEvents = new Set((await core.listNamespacedEvent({ namespace })).items.map((e) => e.metadata?.uid ?? ''));
-  const recorder = new Recorder(kc, namespace, elapsedMs, mirror, oldEvents);
+  const recorder = new Recorder(kc, namespace, elapsedMs, mirror, oldEvents, o.controllerLogPath);
   const rolloutObject = objects.find((x) => x.kind === 'Rollout')!;
   const canarySpec = (rolloutObject.spec as { strategy?: { canary?: { trafficRouting?: unknown; canaryService?: string } } } | undefined)?.strategy?.canary;
   await recorder.start(routerWatches(namespace, canarySpec?.trafficRouting, canarySpec?.canaryService ?? ''));
@@ -178,7 +181,7 @@ export async function playOnCluster(cluster: RunningCluster, o: RealRunOptions):
     await cleanNamespace(cluster, objects).catch((e: unknown) => warnings.push(`cleaning up: ${(e as Error).message}`));
   }
   warnings.push(...recorder.problems);
-  return { trace: withChangeHash(recorder.entries), warnings, wallMs: Date.now() - started };
+  return { trace: withChangeHash(recorder.entries), warnings, wallMs: Date.now() - started, eventSource: recorder.eventSource };
 }
 
 /** The change entry learns its pod-template hash from the first ReplicaSet created after it. */

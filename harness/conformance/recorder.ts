@@ -4,6 +4,7 @@
 // virtual 0, in the order the watches deliver them. It also feeds the data-plane mirror.
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import type { TraceEntry } from '../../sim/engine/trace.js';
+import { eventFromLogLine, LogTail } from './controllerLog.js';
 import type { DataPlaneMirror } from './dataPlane.js';
 import { analysisRunEntries, eventCount, eventEntry, POD_TEMPLATE_HASH_LABEL, replicaSetEntry, rolloutStatusEntry, sameStatus, type AnalysisRunSeen, type Fields } from './observe.js';
 import { istioCanaryWeight, nginxCanaryWeight, smiCanaryWeight, type RouterWeight } from './routerWeights.js';
@@ -39,6 +40,7 @@ export class Recorder {
   private readonly eventCounts = new Map<string, number>();
   private lastWeight: number | undefined;
   private stopped = false;
+  private logTimer: NodeJS.Timeout | undefined;
   readonly problems: string[] = [];
 
   constructor(
@@ -48,7 +50,17 @@ export class Recorder {
     private readonly mirror: DataPlaneMirror,
     /** Event objects that existed before the run (left by an earlier scenario): never recorded. */
     private readonly oldEvents: ReadonlySet<string>,
+    /**
+     * The Rollouts controller's JSON log, when the backend has one: then events are read from it
+     * (complete; controllerLog.ts says why) and the API's Event objects are kept as `apiEvent`.
+     */
+    private readonly controllerLogPath?: string,
   ) {}
+
+  /** Where the compared `event` entries come from. */
+  get eventSource(): 'controller log' | 'Kubernetes Events' {
+    return this.controllerLogPath ? 'controller log' : 'Kubernetes Events';
+  }
 
   get entries(): readonly TraceEntry[] {
     return this.items;
@@ -60,6 +72,15 @@ export class Recorder {
 
   async start(routers: readonly RouterWatch[]): Promise<void> {
     const ns = this.namespace;
+    if (this.controllerLogPath) {
+      const tail = new LogTail(this.controllerLogPath);
+      this.logTimer = setInterval(() => {
+        for (const line of tail.poll()) {
+          const e = eventFromLogLine(line, ns);
+          if (e) this.record(e);
+        }
+      }, 50);
+    }
     const argo = `/apis/argoproj.io/v1alpha1/namespaces/${ns}`;
     await Promise.all([
       this.watch(`${argo}/rollouts`, (phase, o) => this.onRollout(phase, o)),
@@ -74,6 +95,7 @@ export class Recorder {
 
   stop(): void {
     this.stopped = true;
+    if (this.logTimer) clearInterval(this.logTimer);
     for (const a of this.aborts) a.abort();
   }
 
@@ -153,7 +175,8 @@ export class Recorder {
     const count = eventCount(o);
     const before = this.eventCounts.get(uid) ?? 0;
     this.eventCounts.set(uid, count);
-    for (let i = before; i < count; i++) this.record(entry);
+    const recorded = this.controllerLogPath ? { ...entry, type: 'apiEvent' } : entry;
+    for (let i = before; i < count; i++) this.record(recorded);
   }
 
   private onRouter(router: RouterWatch, phase: string, o: unknown): void {

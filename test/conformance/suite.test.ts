@@ -7,13 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterKind, RunningCluster } from '../../harness/cluster/backend.js';
 import { findControlPlane } from '../../harness/cluster/binaries.js';
 import { findBackend } from '../../harness/conformance/backends.js';
-import { conformScenario, type ScenarioConformance } from '../../harness/conformance/conform.js';
+import { conformScenario, controllerLogFrom, type ScenarioConformance } from '../../harness/conformance/conform.js';
 import { suiteEntries } from '../../harness/conformance/suite.js';
 import { conformanceJson, renderConformanceMarkdown, renderConformanceText } from '../../reports/conformance.js';
 
 const kind = (process.env.REHEARSE_CONFORMANCE_CLUSTER ?? 'local') as ClusterKind;
 let cluster: RunningCluster | undefined;
 let skipReason: string | undefined;
+let controllerLogPath: string | undefined;
 const results: ScenarioConformance[] = [];
 const started = Date.now();
 
@@ -32,7 +33,12 @@ beforeAll(async () => {
     return;
   }
   try {
-    cluster = await backend.start({ log: (l) => process.stderr.write(`${l}\n`) });
+    cluster = await backend.start({
+      log: (l) => {
+        controllerLogPath ??= controllerLogFrom(l);
+        process.stderr.write(`${l}\n`);
+      },
+    });
   } catch (e) {
     if (required) throw e;
     skipReason = `the ${kind} cluster did not start: ${(e as Error).message}`;
@@ -57,7 +63,7 @@ describe(`conformance suite on a ${kind} cluster`, () => {
         ctx.skip(skipReason ?? 'no cluster');
         return;
       }
-      const r = await conformScenario(cluster, entry.file, { log: (l) => process.stderr.write(`${l}\n`) });
+      const r = await conformScenario(cluster, entry.file, { log: (l) => process.stderr.write(`${l}\n`), controllerLogPath });
       results.push(r);
       if (r.status === 'pending') {
         ctx.skip(`pending: ${r.reason}`);
