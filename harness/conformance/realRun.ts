@@ -79,6 +79,21 @@ async function cleanNamespace(cluster: RunningCluster, objects: readonly KubeObj
   const core = kc.makeApiClient(CoreV1Api);
   await core.deleteCollectionNamespacedPod({ namespace, gracePeriodSeconds: 0 }).catch(ignoreMissing);
   await core.deleteCollectionNamespacedEvent({ namespace }).catch(ignoreMissing);
+  // Deletion is asynchronous (garbage collector, pod termination): wait until nothing of an earlier
+  // run is left, or its ReplicaSets and pods would be recorded (and mirrored) as this run's.
+  const apps = kc.makeApiClient(AppsV1Api);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const left =
+      (await custom.listNamespacedCustomObject({ ...ARGO, namespace, plural: 'rollouts' }) as { items: unknown[] }).items.length +
+      (await apps.listNamespacedReplicaSet({ namespace })).items.length +
+      (await core.listNamespacedPod({ namespace })).items.length;
+    if (left === 0) return;
+    if (Date.now() > deadline) throw new Error(`namespace ${namespace}: ${left} objects of an earlier run are still there after a minute`);
+    await apps.deleteCollectionNamespacedReplicaSet({ namespace }).catch(ignoreMissing);
+    await core.deleteCollectionNamespacedPod({ namespace, gracePeriodSeconds: 0 }).catch(ignoreMissing);
+    await sleep(200);
+  }
 }
 
 export async function playOnCluster(cluster: RunningCluster, o: RealRunOptions): Promise<RealRunResult> {
