@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Differential suites need real servers and binaries: `npm run test:differential`.
-    exclude: ['test/differential/**', 'node_modules/**'],
+    // Differential suites need real servers and binaries: `npm run test:differential`; conformance
+    // suites a real control plane: `npm run test:conformance`.
+    exclude: ['test/differential/**', 'test/conformance/**', 'node_modules/**'],
     pool: 'threads',
     testTimeout: 30_000,
   },

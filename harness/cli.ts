@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { InputError, formatDiagnostic } from '../sim/diagnostics.js';
 import { STDIN_ARG, type CliIo, type RehearseCommand } from './commands/common.js';
+import { conformCommandModule } from './commands/conform.js';
 import { drillCommandModule } from './commands/drill.js';
 import { promqlCommandModule } from './commands/promql.js';
 import { faultsCommandModule } from './commands/faults.js';
@@ -13,7 +14,7 @@ import { serveCommandModule } from './commands/serve.js';
 export type { CliIo } from './commands/common.js';
 
 /** Every subcommand; add new ones here. */
-const COMMANDS: readonly RehearseCommand[] = [runCommandModule, drillCommandModule, promqlCommandModule, serveCommandModule, faultsCommandModule];
+const COMMANDS: readonly RehearseCommand[] = [runCommandModule, drillCommandModule, promqlCommandModule, serveCommandModule, faultsCommandModule, conformCommandModule];
 
 export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   let code = 0;
