@@ -34,6 +34,7 @@ import { changedTemplate, markedAsPreviousRevision } from './rollouts/templates.
 import { evaluateExpectations } from './expect/evaluate.js';
 import type { ExpectationResult, RunObservation } from './expect/types.js';
 import { POD_TEMPLATE_HASH_LABEL } from './cluster/replicaSet.js';
+import { OperatorActions } from './actions/apply.js';
 
 export interface RunOptions {
   readonly seed?: number;
@@ -279,14 +280,18 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   };
   kernel.schedule(interval, Priority.observe, 'scrape', observe);
 
+  // Operator actions (sim/actions): created only when the scenario has some.
+  const actions = scenario.actions.length > 0 ? new OperatorActions({ kernel, trace, cluster, controller, rollout }) : undefined;
   if (scenario.change && changeTemplate) {
     const template = changeTemplate;
     kernel.schedule(scenario.change.atMs, Priority.world, 'change', () => {
       trace.record('change', { image: imageOf(template), podTemplateHash: changeHash });
       rollout.updateSpec({ template });
+      actions?.recordCommit(template);
       controller.enqueue();
     });
   }
+  actions?.schedule(scenario.actions);
 
   installFaults(
     scenario.faults,
@@ -302,6 +307,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     warnings.push(`run stopped early: ${e.message}`);
   }
   traffic.routingChanged(kernel.nowMs);
+  if (actions) warnings.push(...actions.failures);
 
   for (const c of provider.coverage.values()) {
     for (const sel of c.neverMatched ?? []) {

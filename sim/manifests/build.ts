@@ -159,6 +159,8 @@ export function buildRollout(v: Json, index: PositionIndex): Rollout {
       progressDeadlineSeconds: num(spec['progressDeadlineSeconds']),
       progressDeadlineAbort: bool(spec['progressDeadlineAbort']),
       paused: bool(spec['paused']),
+      restartAt: str(spec['restartAt']),
+      rollbackWindow: spec['rollbackWindow'] === undefined || spec['rollbackWindow'] === null ? undefined : { revisions: num(obj(spec['rollbackWindow'])['revisions']) },
       strategy: { canary: strategy },
     },
     position: index.document,

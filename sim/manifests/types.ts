@@ -154,6 +154,9 @@ export interface Rollout {
     readonly progressDeadlineSeconds: number | undefined;
     readonly progressDeadlineAbort: boolean | undefined;
     readonly paused: boolean | undefined;
+    /** RFC 3339 text as written (sim/rollouts/rollout.ts reads it as predating the run). */
+    readonly restartAt: string | undefined;
+    readonly rollbackWindow: { readonly revisions: number | undefined } | undefined;
     readonly strategy: { readonly canary: CanaryStrategy };
   };
   readonly position: SourcePosition;
