@@ -328,6 +328,8 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     analysisRuns: analysis.allRuns,
     trace,
     changeHash,
+    initialHash: podTemplateHash(initialTemplate.raw),
+    withActions: actions !== undefined,
     changeAt: changeTemplate ? (scenario.change?.atMs ?? null) : null,
     maxCanaryWeight,
     maxActualCanaryWeight,
@@ -350,6 +352,10 @@ interface SummaryInput {
   readonly analysisRuns: readonly AnalysisRun[];
   readonly trace: TraceRecorder;
   readonly changeHash: string;
+  /** Pod-template hash of the revision deployed at t=0. */
+  readonly initialHash: string;
+  /** Whether the scenario played operator actions. */
+  readonly withActions: boolean;
   readonly changeAt: number | null;
   readonly maxCanaryWeight: number;
   readonly maxActualCanaryWeight: number;
@@ -370,9 +376,16 @@ function summarise(i: SummaryInput): RunResult {
     for (const e of entries) if (e.type === 'event' && e.t >= after && e.reason === reason && match(String(e.message))) return e.t;
     return null;
   };
-  if (s.stableRS === i.changeHash && s.currentPodHash === i.changeHash) {
+  // With operator actions the release the run ends on may not be the change's: a later setImage
+  // is promoted, an undo or GitOps revert rolls back to the revision the run started from.
+  const target = i.withActions ? s.currentPodHash : i.changeHash;
+  const fullyPromoted = s.stableRS !== '' && s.stableRS === s.currentPodHash;
+  if (i.withActions && i.changeAt !== null && fullyPromoted && s.currentPodHash === i.initialHash) {
+    outcome = 'rolledBack';
+    decidedAt = lastSwitchTo(entries, i.initialHash, after);
+  } else if (s.stableRS === target && s.currentPodHash === target) {
     outcome = 'promoted';
-    decidedAt = firstEvent('RolloutCompleted', (m) => m.includes(`(${i.changeHash})`));
+    decidedAt = firstEvent('RolloutCompleted', (m) => m.includes(`(${target})`));
   } else if (s.abort) {
     outcome = 'aborted';
     decidedAt = firstEvent('RolloutAborted', () => true);
@@ -381,8 +394,9 @@ function summarise(i: SummaryInput): RunResult {
 
   const byVersion: Record<string, VersionTotals> = {};
   const images = new Map<string, number>();
-  for (const rs of i.cluster.replicaSets) images.set(imageOf(rs.template), (images.get(imageOf(rs.template)) ?? 0) + 1);
-  for (const rs of i.cluster.replicaSets) {
+  const everyReplicaSet = [...i.cluster.replicaSets, ...i.cluster.deletedReplicaSets];
+  for (const rs of everyReplicaSet) images.set(imageOf(rs.template), (images.get(imageOf(rs.template)) ?? 0) + 1);
+  for (const rs of everyReplicaSet) {
     const per = i.traffic.perReplicaSet.get(rs) ?? { requests: 0, errors: 0 };
     const image = imageOf(rs.template);
     const key = images.get(image)! > 1 ? `${image} (${rs.podTemplateHash})` : image;
@@ -465,6 +479,18 @@ function observe(
       services,
     },
   };
+}
+
+/** When the controller last took up `hash` as its desired revision (status.currentPodHash), after `after`. */
+function lastSwitchTo(entries: readonly TraceEntry[], hash: string, after: number): number | null {
+  let previous: unknown;
+  let at: number | null = null;
+  for (const e of entries) {
+    if (e.type !== 'status') continue;
+    if (e.t >= after && e.currentPodHash === hash && previous !== hash) at = e.t;
+    previous = e.currentPodHash;
+  }
+  return at;
 }
 
 const TERMINAL_PHASES = new Set(['Successful', 'Failed', 'Error', 'Inconclusive']);

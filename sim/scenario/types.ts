@@ -6,7 +6,11 @@ import type { SourcePosition } from '../manifests/types.js';
 import type { Expectations } from '../expect/types.js';
 import type { OperatorAction } from '../actions/types.js';
 
-export type Outcome = 'promoted' | 'aborted' | 'paused' | 'progressing';
+/**
+ * `rolledBack`: an operator action (undo, gitopsRevert) took the rollout back to the revision it
+ * started from, and that revision is stable again.
+ */
+export type Outcome = 'promoted' | 'aborted' | 'paused' | 'progressing' | 'rolledBack';
 
 export interface VersionSpec {
   /** Fraction of requests answered with an error (0..1). */

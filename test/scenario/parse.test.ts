@@ -305,11 +305,11 @@ describe('expect', () => {
   });
 
   it('an unknown outcome names the known ones', () => {
-    expect(errorOf(scenario('  expect: { outcome: rolledBack }\n'))).toMatchObject({
+    expect(errorOf(scenario('  expect: { outcome: rolledOut }\n'))).toMatchObject({
       field: 'spec.expect.outcome',
       line: 7,
       column: 22,
-      message: 'expected one of promoted, aborted, paused, progressing, got "rolledBack".',
+      message: 'expected one of promoted, aborted, paused, progressing, rolledBack, got "rolledOut".',
     });
   });
 

@@ -296,7 +296,7 @@ describe('invalid documents are rejected by both the JSON Schema and the parser'
     },
     { name: 'bad duration', text: VALID.replace('until: 1h', 'until: 1 hour'), field: 'spec.until', line: 7, column: 10, message: /expected a duration such as "30s".*got "1 hour"/ },
     { name: 'unknown unit', text: VALID.replace('within: 5m', 'within: 5min'), field: 'spec.expect.within', line: 13, column: 13, message: /unknown unit "min"/ },
-    { name: 'bad outcome', text: VALID.replace('outcome: aborted', 'outcome: rolledBack'), field: 'spec.expect.outcome', line: 12, column: 14, message: /expected one of promoted, aborted, paused, progressing, got "rolledBack"/ },
+    { name: 'bad outcome', text: VALID.replace('outcome: aborted', 'outcome: rolledOut'), field: 'spec.expect.outcome', line: 12, column: 14, message: /expected one of promoted, aborted, paused, progressing, rolledBack, got "rolledOut"/ },
     { name: 'percentage over 100%', text: VALID.replace('    rps: 200\n', '    rps: 200\n  defaultVersion: { errorRate: 150% }\n'), field: 'spec.defaultVersion.errorRate', line: 10, column: 32, message: /percentage from 0% to 100%.*"150%"/ },
     { name: 'ratio written as a percentage number', text: VALID.replace('    rps: 200\n', '    rps: 200\n  defaultVersion: { errorRate: 5 }\n'), field: 'spec.defaultVersion.errorRate', line: 10, column: 32, message: /expected a ratio between 0 and 1/ },
     { name: 'missing change.at', text: VALID.replace('change: { at: 1m, image: app:v2 }', 'change: { image: app:v2 }'), field: 'spec.change.at', line: 10, column: 11, message: /change.at is required/ },
