@@ -881,7 +881,7 @@ export class CanaryReconcile {
           removeRolloutCondition(newStatus, 'Progressing');
         }
         setRolloutCondition(newStatus, condition);
-      } else if (!this.isIndefiniteStep() && this.rolloutTimedOut(newStatus)) {
+      } else if (!this.isIndefiniteStep() && !this.isWaitingForReplicaSetScaleDown() && this.rolloutTimedOut(newStatus)) {
         const msg = this.newRS ? `ReplicaSet "${this.newRS.name}" has timed out progressing.` : `Rollout "${this.ro.name}" has timed out progressing.`;
         const changed = setRolloutCondition(newStatus, newRolloutCondition('Progressing', 'False', 'ProgressDeadlineExceeded', msg, this.now));
         if (this.ro.manifest.spec.progressDeadlineAbort && (changed || !this.pause.isAborted())) {
@@ -934,6 +934,11 @@ export class CanaryReconcile {
       newStatus.availableReplicas > old.availableReplicas ||
       strategyProgress
     );
+  }
+
+  /** rollout/sync.go isWaitingForReplicaSetScaleDown: an "other" ReplicaSet carries a scale-down deadline. */
+  private isWaitingForReplicaSetScaleDown(): boolean {
+    return this.otherRSs.some((rs) => rs.annotations.has(SCALE_DOWN_DEADLINE));
   }
 
   /** `conditions.RolloutTimedOut`: strict "deadline is before now". */

@@ -115,6 +115,31 @@ describe('the 15-minute resync (digest §7.1, §2.9)', () => {
   });
 });
 
+describe('progress deadline around a manual pause (digest §7.3, §11.7)', () => {
+  it('paused before the deadline: no timeout while paused; resume restarts the clock; progressDeadlineAbort aborts 60 s later', () => {
+    const yaml = withSpec(rolloutYaml({ replicas: 2, progressDeadlineSeconds: 60, canary: 'steps:\n- setWeight: 50\n- pause: {}\n' }), '  progressDeadlineAbort: true\n');
+    const r = runWithActions(
+      [yaml],
+      [
+        { atMs: 90_000, kind: 'pause' },
+        { atMs: 10 * MIN, kind: 'resume' },
+      ],
+      { untilMs: 15 * MIN, faults: [{ kind: 'neverReady', atMs: 0, image: 'app:v2' }] },
+    );
+    // Canary pod never ready; without the pause the deadline would pass at 2:00.
+    expect(reasons(r, 2 * MIN, 10 * MIN)).toEqual([]);
+    expect(statusAt(r, 10 * MIN - 1)).toMatchObject({ phase: 'Paused', message: 'manually paused' });
+    // RolloutResumed (Progressing Unknown) at 10:00 is the new lastUpdateTime: 10:00 + 60 s, strictly
+    // after, seen by the requeue one second later. Two RolloutAborted, the scale-down between them.
+    expect(events(r, 10 * MIN).map((e) => [e.t, e.reason, e.message])).toEqual([
+      [11 * MIN + 1000, 'RolloutAborted', 'ReplicaSet "demo-sft22nkhkp" has timed out progressing.'],
+      [11 * MIN + 1000, 'ScalingReplicaSet', 'Scaled down ReplicaSet demo-sft22nkhkp (revision 2) from 1 to 0'],
+      [11 * MIN + 1000, 'RolloutAborted', 'Rollout aborted update to revision 2'],
+    ]);
+    expect(r.outcome).toBe('aborted');
+  });
+});
+
 describe('restartAt in the manifests', () => {
   it('predates the rehearsal: nothing is evicted, the first reconcile records it as done', () => {
     const yaml = withSpec(rolloutYaml({ replicas: 3, canary: STEPS }), '  restartAt: "2026-01-01T00:00:00Z"\n');
