@@ -69,6 +69,7 @@ export function defaultScenario(paths: readonly string[]): ScenarioSpec {
     change: { atMs: d.changeAtMs, image: undefined, container: undefined },
     expect: { outcome: undefined, withinMs: undefined, maxCanaryWeight: undefined, maxFailedRequestRatio: undefined },
     faults: [],
+    actions: [],
     positions: new Map(),
   };
 }

@@ -19,7 +19,7 @@ export function renderSummary(r: RunResult, extra: { traceSha256: string; reprod
       ? ''
       : ` at ${formatClock(r.decidedAt)}${r.changeAt !== null ? ` (${formatDuration(r.decidedAt - r.changeAt)} after the change)` : ''}`;
   const step = r.finalStepIndex === null ? '' : ` · step ${r.finalStepIndex}/${r.steps}`;
-  out.push(`outcome    ${r.outcome.toUpperCase()}${decided}${step} · phase ${r.finalStatus.phase}${r.finalStatus.message ? ` (${r.finalStatus.message})` : ''}`);
+  out.push(`outcome    ${r.outcome === 'rolledBack' ? 'ROLLED BACK' : r.outcome.toUpperCase()}${decided}${step} · phase ${r.finalStatus.phase}${r.finalStatus.message ? ` (${r.finalStatus.message})` : ''}`);
   out.push(`weights    highest canary weight set ${r.maxCanaryWeight}% · highest share actually served by the new revision ${r.maxActualCanaryWeight}%`);
   const q = r.requests;
   out.push(`requests   ${thousands(q.total)} total · ${thousands(q.failed)} failed (${pct(q.failed, q.total)})${q.unrouted > 0 ? ` · ${thousands(q.unrouted)} found no ready pod` : ''}`);

@@ -99,6 +99,14 @@ export function renderTimeline(trace: readonly TraceEntry[], options: TimelineOp
       case 'change':
         lines.push(prefix(e.t) + `▶ change applied: image ${String(e.image)} (pod-template-hash ${String(e.podTemplateHash)})`);
         break;
+      case 'action': {
+        // An operator action (sim/actions/apply.ts) with the requests it sent.
+        const patches = (e.patches as { target: string; type: string; patch: unknown }[] | undefined) ?? [];
+        const sent = patches.map((p) => `${p.type === 'json' ? 'JSON-PATCH' : p.type === 'apply' ? 'APPLY' : 'PATCH'} ${p.target} ${clip(JSON.stringify(p.patch), 160)}`);
+        const text = `▶ action ${String(e.kind)}${e.full === true ? ' --full' : ''}: ${String(e.message)}`;
+        lines.push(prefix(e.t) + (e.failed === true ? `⚠ ${text} (failed)` : text) + (sent.length > 0 ? ` · ${sent.join(' · ')}` : ''));
+        break;
+      }
       case 'measurement':
         lines.push(
           prefix(e.t) +
@@ -113,4 +121,9 @@ export function renderTimeline(trace: readonly TraceEntry[], options: TimelineOp
     }
   }
   return lines;
+}
+
+/** A long patch (a whole pod template) shortened for the timeline; the trace keeps it whole. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -35,6 +35,7 @@ import { changedTemplate, markedAsPreviousRevision } from './rollouts/templates.
 import { evaluateExpectations } from './expect/evaluate.js';
 import type { ExpectationResult, RunObservation } from './expect/types.js';
 import { POD_TEMPLATE_HASH_LABEL } from './cluster/replicaSet.js';
+import { OperatorActions } from './actions/apply.js';
 
 export interface RunOptions {
   readonly seed?: number;
@@ -345,14 +346,18 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   };
   kernel.schedule(interval, Priority.observe, 'scrape', observe);
 
+  // Operator actions (sim/actions): created only when the scenario has some.
+  const actions = scenario.actions.length > 0 ? new OperatorActions({ kernel, trace, cluster, controller, rollout }) : undefined;
   if (scenario.change && changeTemplate) {
     const template = changeTemplate;
     kernel.schedule(scenario.change.atMs, Priority.world, 'change', () => {
       trace.record('change', { image: imageOf(template), podTemplateHash: changeHash });
       rollout.updateSpec({ template });
+      actions?.recordCommit(template);
       controller.enqueue();
     });
   }
+  actions?.schedule(scenario.actions);
 
   installFaults(
     scenario.faults,
@@ -371,6 +376,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   }
   traffic.routingChanged(kernel.nowMs);
   previewTraffic?.routingChanged(kernel.nowMs);
+  if (actions) warnings.push(...actions.failures);
 
   for (const c of provider.coverage.values()) {
     for (const sel of c.neverMatched ?? []) {
@@ -392,6 +398,8 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     analysisRuns: analysis.allRuns,
     trace,
     changeHash,
+    initialHash: podTemplateHash(initialTemplate.raw),
+    withActions: actions !== undefined,
     changeAt: changeTemplate ? (scenario.change?.atMs ?? null) : null,
     maxCanaryWeight,
     maxActualCanaryWeight,
@@ -415,6 +423,10 @@ interface SummaryInput {
   readonly analysisRuns: readonly AnalysisRun[];
   readonly trace: TraceRecorder;
   readonly changeHash: string;
+  /** Pod-template hash of the revision deployed at t=0. */
+  readonly initialHash: string;
+  /** Whether the scenario played operator actions. */
+  readonly withActions: boolean;
   readonly changeAt: number | null;
   readonly maxCanaryWeight: number;
   readonly maxActualCanaryWeight: number;
@@ -435,9 +447,16 @@ function summarise(i: SummaryInput): RunResult {
     for (const e of entries) if (e.type === 'event' && e.t >= after && e.reason === reason && match(String(e.message))) return e.t;
     return null;
   };
-  if (s.stableRS === i.changeHash && s.currentPodHash === i.changeHash) {
+  // With operator actions the release the run ends on may not be the change's: a later setImage
+  // is promoted, an undo or GitOps revert rolls back to the revision the run started from.
+  const target = i.withActions ? s.currentPodHash : i.changeHash;
+  const fullyPromoted = s.stableRS !== '' && s.stableRS === s.currentPodHash;
+  if (i.withActions && i.changeAt !== null && fullyPromoted && s.currentPodHash === i.initialHash) {
+    outcome = 'rolledBack';
+    decidedAt = lastSwitchTo(entries, i.initialHash, after);
+  } else if (s.stableRS === target && s.currentPodHash === target) {
     outcome = 'promoted';
-    decidedAt = firstEvent('RolloutCompleted', (m) => m.includes(`(${i.changeHash})`));
+    decidedAt = firstEvent('RolloutCompleted', (m) => m.includes(`(${target})`));
   } else if (s.abort) {
     outcome = 'aborted';
     decidedAt = firstEvent('RolloutAborted', () => true);
@@ -446,8 +465,9 @@ function summarise(i: SummaryInput): RunResult {
 
   const byVersion: Record<string, VersionTotals> = {};
   const images = new Map<string, number>();
-  for (const rs of i.cluster.replicaSets) images.set(imageOf(rs.template), (images.get(imageOf(rs.template)) ?? 0) + 1);
-  for (const rs of i.cluster.replicaSets) {
+  const everyReplicaSet = [...i.cluster.replicaSets, ...i.cluster.deletedReplicaSets];
+  for (const rs of everyReplicaSet) images.set(imageOf(rs.template), (images.get(imageOf(rs.template)) ?? 0) + 1);
+  for (const rs of everyReplicaSet) {
     const per = i.traffic.perReplicaSet.get(rs) ?? { requests: 0, errors: 0 };
     const image = imageOf(rs.template);
     const key = images.get(image)! > 1 ? `${image} (${rs.podTemplateHash})` : image;
@@ -536,6 +556,18 @@ function observe(
       services,
     },
   };
+}
+
+/** When the controller last took up `hash` as its desired revision (status.currentPodHash), after `after`. */
+function lastSwitchTo(entries: readonly TraceEntry[], hash: string, after: number): number | null {
+  let previous: unknown;
+  let at: number | null = null;
+  for (const e of entries) {
+    if (e.type !== 'status') continue;
+    if (e.t >= after && e.currentPodHash === hash && previous !== hash) at = e.t;
+    previous = e.currentPodHash;
+  }
+  return at;
 }
 
 const TERMINAL_PHASES = new Set(['Successful', 'Failed', 'Error', 'Inconclusive']);

@@ -5,7 +5,7 @@ import { judgeOverSeeds } from '../../sim/expect/seeds.js';
 import type { ScenarioSpec } from '../../sim/scenario/types.js';
 import type { DrillReport, DrillScenario, Distribution, ScenarioReport, SeedResult } from './types.js';
 
-const OUTCOME_ORDER = ['promoted', 'aborted', 'paused', 'progressing'];
+const OUTCOME_ORDER = ['promoted', 'aborted', 'paused', 'progressing', 'rolledBack'];
 
 /** Nearest-rank percentiles (no interpolation: every figure is a value some seed produced). */
 export function distribution(values: readonly number[]): Distribution {

@@ -26,6 +26,7 @@ import { SimService } from './service.js';
 export type ClusterChange =
   | { readonly kind: 'replicaSetCreated'; readonly rs: ReplicaSet }
   | { readonly kind: 'replicaSetScaled'; readonly rs: ReplicaSet }
+  | { readonly kind: 'replicaSetDeleted'; readonly rs: ReplicaSet }
   | { readonly kind: 'podStatus'; readonly rs: ReplicaSet }
   | { readonly kind: 'serviceSelector'; readonly service: SimService };
 
@@ -79,6 +80,8 @@ interface PodRuntime {
 
 export class Cluster {
   readonly replicaSets: ReplicaSet[] = [];
+  /** ReplicaSets deleted during the run (revisionHistoryLimit), kept for the run's summary. */
+  readonly deletedReplicaSets: ReplicaSet[] = [];
   readonly services = new Map<string, SimService>();
   /** Bumped whenever a Service is added or its selector changes (caches of "who selects what" key on it). */
   selectorEpoch = 0;
@@ -126,6 +129,19 @@ export class Cluster {
     this.options.trace.record('replicaSet', { replicaSet: name, podTemplateHash, image: template.containers[0]?.image ?? '' });
     this.emit({ kind: 'replicaSetCreated', rs });
     return rs;
+  }
+
+  /**
+   * Deletes a ReplicaSet that has no pods left (the rollout controller's revision-history
+   * clean-up); the delete is an informer event for the rollout.
+   */
+  deleteReplicaSet(rs: ReplicaSet): void {
+    const i = this.replicaSets.indexOf(rs);
+    if (i < 0 || rs.pods.length > 0) return;
+    this.replicaSets.splice(i, 1);
+    this.deletedReplicaSets.push(rs);
+    this.options.trace.record('replicaSet', { replicaSet: rs.name, podTemplateHash: rs.podTemplateHash, deleted: true });
+    this.emit({ kind: 'replicaSetDeleted', rs });
   }
 
   /**

@@ -40,7 +40,7 @@ export const EXPECT_SCHEMA: ObjectSchema = {
   },
 };
 
-export const OUTCOMES: readonly Outcome[] = ['promoted', 'aborted', 'paused', 'progressing'];
+export const OUTCOMES: readonly Outcome[] = ['promoted', 'aborted', 'paused', 'progressing', 'rolledBack'];
 const ANALYSIS_RUN_KINDS: readonly AnalysisRunKind[] = ['step', 'background', 'prePromotion', 'postPromotion'];
 /** Upper bound of `seeds`: a drill is a CI check, not a sweep. */
 export const MAX_SEEDS = 100_000;

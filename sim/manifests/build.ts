@@ -179,6 +179,8 @@ export function buildRollout(v: Json, index: PositionIndex): Rollout {
       progressDeadlineSeconds: num(spec['progressDeadlineSeconds']),
       progressDeadlineAbort: bool(spec['progressDeadlineAbort']),
       paused: bool(spec['paused']),
+      restartAt: str(spec['restartAt']),
+      rollbackWindow: spec['rollbackWindow'] === undefined || spec['rollbackWindow'] === null ? undefined : { revisions: num(obj(spec['rollbackWindow'])['revisions']) },
       strategy: blueGreen === undefined ? { canary: strategy } : { canary: strategy, blueGreen },
     },
     position: index.document,

@@ -54,8 +54,6 @@ export interface FieldSupportEntry {
 export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<string, FieldSupportEntry>([
   // Rollout spec
   ['Rollout spec.workloadRef', { support: 'notSimulated', note: 'the pod template must be written inline in spec.template' }],
-  ['Rollout spec.restartAt', { support: 'notSimulated', note: 'pod restarts are not modelled' }],
-  ['Rollout spec.rollbackWindow', { support: 'notSimulated', note: 'fast-track rollbacks within a window are not modelled' }],
   ['Rollout spec.analysis', { support: 'noEffect', note: 'AnalysisRun history limits only affect garbage collection' }],
   ['Rollout spec.selector.matchExpressions', { support: 'notSimulated', note: 'only selector.matchLabels is supported' }],
   // BlueGreenStrategy
@@ -453,13 +451,13 @@ export const rolloutSchema = obj(
         template: podTemplateSpec,
         workloadRef: any,
         minReadySeconds: int,
-        rollbackWindow: any,
+        rollbackWindow: obj('RollbackWindowSpec', { revisions: int }),
         strategy: obj('RolloutStrategy', { blueGreen: blueGreenStrategy, canary: canaryStrategy }),
         revisionHistoryLimit: int,
         paused: bool,
         progressDeadlineSeconds: int,
         progressDeadlineAbort: bool,
-        restartAt: any,
+        restartAt: { type: 'string', expect: 'an RFC 3339 time such as "2026-01-01T00:00:00Z"' },
         analysis: any,
       },
       {

@@ -173,6 +173,9 @@ export interface Rollout {
     readonly progressDeadlineSeconds: number | undefined;
     readonly progressDeadlineAbort: boolean | undefined;
     readonly paused: boolean | undefined;
+    /** RFC 3339 text as written (sim/rollouts/rollout.ts reads it as predating the run). */
+    readonly restartAt: string | undefined;
+    readonly rollbackWindow: { readonly revisions: number | undefined } | undefined;
     /**
      * `canary` is always present so canary-only code reads no steps: for a blue-green Rollout it
      * is an empty CanaryStrategy (every field undefined) and `blueGreen` is set.

@@ -99,6 +99,11 @@ export function validateRolloutSpec(rollout: Rollout, index: PositionIndex, base
   nonNegative(spec.minReadySeconds, 'spec.minReadySeconds');
   nonNegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit');
   nonNegative(spec.progressDeadlineSeconds, 'spec.progressDeadlineSeconds');
+  nonNegative(spec.rollbackWindow?.revisions, 'spec.rollbackWindow.revisions');
+  // metav1.Time decodes RFC 3339 only; anything else fails to unmarshal on the API server.
+  if (spec.restartAt !== undefined && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(spec.restartAt)) {
+    emit('spec.restartAt', `expected an RFC 3339 time such as "2026-01-01T00:00:00Z", got ${JSON.stringify(spec.restartAt)}.`);
+  }
   const progressDeadline = spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
   const minReady = spec.minReadySeconds ?? 0;
   if (progressDeadline <= minReady) {

@@ -46,6 +46,9 @@ import {
   type TrafficWeights,
 } from './status.js';
 import { canaryStepString } from './stepString.js';
+import { reconcilePodRestarts } from './restart.js';
+import { reconcileRevisionHistoryLimit } from './revisionHistory.js';
+import { isRollbackWithinWindow } from './rollbackWindow.js';
 
 const REVISION = 'rollout.argoproj.io/revision';
 const DESIRED_REPLICAS = 'rollout.argoproj.io/desired-replicas';
@@ -116,6 +119,7 @@ export class CanaryReconcile {
     }
     if (isFullyPromoted(this.prev) && this.pause.isAborted()) this.pause.removeAbort();
     this.newStatus.canary.weights = this.prev.canary.weights;
+    this.newStatus.restartedAt = this.prev.restartedAt;
 
     this.checkPausedConditions();
     if (this.isScalingEvent()) {
@@ -251,6 +255,9 @@ export class CanaryReconcile {
       return;
     }
     this.syncReplicaSetRevision();
+    // A reconcile that evicted pods ends here: availability counts no longer include them.
+    if (this.reconcilePodRestarts() > 0) return;
+    reconcileRevisionHistoryLimit(this.otherRSs, this.ro.manifest.spec.revisionHistoryLimit, this.c.options.cluster);
     this.reconcileStableAndCanaryService();
     this.reconcileTrafficRouting();
     this.reconcileAnalysisRuns();
@@ -267,6 +274,30 @@ export class CanaryReconcile {
       return;
     }
     this.syncRolloutStatusCanary();
+  }
+
+  // rollout/restart.go RolloutPodRestarter.Reconcile (sim/rollouts/restart.ts)
+  private reconcilePodRestarts(): number {
+    const canary = this.ro.canary;
+    const outcome = reconcilePodRestarts(
+      {
+        nowMs: this.now,
+        restartAt: this.ro.restartAt,
+        restartedAt: this.prev.restartedAt,
+        replicas: this.replicas,
+        maxUnavailable: maxUnavailable(this.replicas, canary.maxUnavailable, canary.maxSurge),
+        allRSs: this.allRSs,
+      },
+      this.c.options.cluster,
+      (ms) => this.c.enqueueAfter(ms),
+    );
+    if (outcome.done) this.newStatus.restartedAt = this.ro.restartAt; // SetRestartedAt
+    return outcome.restarted;
+  }
+
+  // rollout/sync.go isRollbackWithinWindow (sim/rollouts/rollbackWindow.ts)
+  private isRollbackWithinWindow(): boolean {
+    return isRollbackWithinWindow(this.newRS, this.stableRS, this.allRSs, this.ro.rollbackWindowRevisions);
   }
 
   /** `replicasetutil.PodTemplateOrStepsChanged`: step hash or pod hash differ from status. */
@@ -588,7 +619,8 @@ export class CanaryReconcile {
     const analysis = this.c.options.analysis;
     const aborted = this.pause.isAborted();
     const initialDeploy = this.prev.stableRS === '';
-    if (aborted || this.prev.promoteFull || initialDeploy) {
+    const rollbackToScaleDownDelay = this.newRS?.annotations.has(SCALE_DOWN_DEADLINE) ?? false;
+    if (aborted || this.prev.promoteFull || rollbackToScaleDownDelay || initialDeploy || this.isRollbackWithinWindow()) {
       for (const ar of [this.currentStepAR, this.currentBackgroundAR, ...this.otherARs]) if (ar) analysis.terminate(ar);
       this.setCurrentAnalysisRuns(this.currentStepAR, this.currentBackgroundAR);
       return;
@@ -712,13 +744,16 @@ export class CanaryReconcile {
       if (this.newRS && stepCount > 0 && this.prev.stableRS === this.newRS.podTemplateHash) {
         this.event('SkipSteps', 'Rollback to stable ReplicaSets');
         newStatus.currentStepIndex = stepCount;
+      } else if (this.newRS && stepCount > 0 && this.isRollbackWithinWindow() && this.newRS.specReplicas > 0) {
+        this.event('SkipSteps', 'Rollback to active ReplicaSets within RollbackWindow');
+        newStatus.currentStepIndex = stepCount;
       }
       this.calculateRolloutConditions(newStatus);
       this.persistRolloutStatus(newStatus);
       return;
     }
 
-    if (this.prev.promoteFull) {
+    if (this.prev.promoteFull || this.isRollbackWithinWindow()) {
       this.pause.clearPauseConditions();
       this.pause.removeAbort();
       if (stepCount > 0) currentStepIndex = stepCount;
@@ -758,6 +793,7 @@ export class CanaryReconcile {
     newStatus.canary.currentStepAnalysisRunStatus = undefined;
     newStatus.canary.currentBackgroundAnalysisRunStatus = undefined;
     newStatus.currentStepIndex = this.steps.length > 0 ? 0 : undefined;
+    newStatus.restartedAt = this.ro.restartAt; // SetRestartedAt
   }
 
   // rollout/sync.go shouldFullPromote (canary branch)
@@ -766,6 +802,7 @@ export class CanaryReconcile {
     if (this.pause.isAborted()) return '';
     if (!this.newRS || this.newRS.availableReplicas < this.replicas) return '';
     if (this.prev.promoteFull) return 'Full promotion requested';
+    if (this.isRollbackWithinWindow()) return 'Rollback within window';
     const stepCount = this.steps.length;
     if (stepCount === 0 || currentStepIndex === stepCount) return `Completed all ${stepCount} canary steps`;
     return '';
@@ -844,7 +881,7 @@ export class CanaryReconcile {
           removeRolloutCondition(newStatus, 'Progressing');
         }
         setRolloutCondition(newStatus, condition);
-      } else if (!this.isIndefiniteStep() && this.rolloutTimedOut(newStatus)) {
+      } else if (!this.isIndefiniteStep() && !this.isWaitingForReplicaSetScaleDown() && this.rolloutTimedOut(newStatus)) {
         const msg = this.newRS ? `ReplicaSet "${this.newRS.name}" has timed out progressing.` : `Rollout "${this.ro.name}" has timed out progressing.`;
         const changed = setRolloutCondition(newStatus, newRolloutCondition('Progressing', 'False', 'ProgressDeadlineExceeded', msg, this.now));
         if (this.ro.manifest.spec.progressDeadlineAbort && (changed || !this.pause.isAborted())) {
@@ -899,6 +936,11 @@ export class CanaryReconcile {
     );
   }
 
+  /** rollout/sync.go isWaitingForReplicaSetScaleDown: an "other" ReplicaSet carries a scale-down deadline. */
+  private isWaitingForReplicaSetScaleDown(): boolean {
+    return this.otherRSs.some((rs) => rs.annotations.has(SCALE_DOWN_DEADLINE));
+  }
+
   /** `conditions.RolloutTimedOut`: strict "deadline is before now". */
   private rolloutTimedOut(newStatus: RolloutStatus): boolean {
     const cond = getRolloutCondition(newStatus, 'Progressing');
@@ -934,7 +976,7 @@ export class CanaryReconcile {
   }
 
   private phaseOf(status: RolloutStatus): { phase: RolloutStatus['phase']; message: string } {
-    return calculateRolloutPhase({ replicas: this.replicas, paused: this.ro.paused, basicCanary: !this.ro.trafficRouted }, status);
+    return calculateRolloutPhase({ replicas: this.replicas, paused: this.ro.paused, basicCanary: !this.ro.trafficRouted, restartAt: this.ro.restartAt }, status);
   }
 
   // rollout/sync.go requeueStuckRollout: only when a reconcile changed nothing.

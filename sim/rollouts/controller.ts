@@ -13,7 +13,7 @@ import { CanaryReconcile } from './canary.js';
 import { DefaultMaxTrafficWeight, DefaultRolloutResyncPeriodSeconds } from './defaults.js';
 import { getCurrentSetWeight } from './replicaMath.js';
 import { EventRecorder } from './events.js';
-import { applyMergePatch, createTwoWayMergePatch } from './mergePatch.js';
+import { applyMergePatch, createTwoWayMergePatch, type MergePatch } from './mergePatch.js';
 import type { SimRollout } from './rollout.js';
 import { cloneStatus, emptyBlueGreenStatus, emptyRolloutStatus, type RolloutStatus } from './status.js';
 import type { TrafficRouter } from '../traffic/router.js';
@@ -157,6 +157,18 @@ export class RolloutController {
     this.recordStatus();
     this.enqueue();
     return true;
+  }
+
+  /**
+   * A client's merge patch of the status subresource (`kubectl argo rollouts promote|abort|retry`):
+   * applied over the stored status as the API server does; the informer update enqueues the rollout.
+   */
+  patchStatusFromClient(patch: MergePatch): void {
+    const next = normaliseStatus(applyMergePatch(this.rollout.status, patch));
+    if (!createTwoWayMergePatch(this.rollout.status, next)) return; // nothing stored, no informer event
+    this.rollout.status = next;
+    this.recordStatus();
+    this.enqueue();
   }
 
   /** A full status write (`UpdateStatus`). */

@@ -10,6 +10,12 @@ export class SimRollout {
   template: PodTemplateSpec;
   replicas: number;
   paused: boolean;
+  /**
+   * spec.restartAt in virtual ms (whole seconds), undefined when unset. A restartAt written in the
+   * manifests predates the rehearsal: it is read as one second before the run starts, so no pod is
+   * older than it (the restart it asked for has already happened).
+   */
+  restartAt: number | undefined;
   /** metadata.generation: bumped on every spec change. */
   generation = 1;
   /** The `rollout.argoproj.io/revision` annotation. */
@@ -24,6 +30,7 @@ export class SimRollout {
     this.template = manifest.spec.template;
     this.replicas = manifest.spec.replicas ?? DefaultReplicas;
     this.paused = manifest.spec.paused ?? false;
+    this.restartAt = manifest.spec.restartAt === undefined ? undefined : -1000;
   }
 
   get name(): string {
@@ -71,10 +78,16 @@ export class SimRollout {
   }
 
   /** A spec change as `kubectl apply` or a patch makes it: the generation moves on. */
-  updateSpec(change: { template?: PodTemplateSpec; replicas?: number; paused?: boolean }): void {
+  updateSpec(change: { template?: PodTemplateSpec; replicas?: number; paused?: boolean; restartAt?: number }): void {
     if (change.template !== undefined) this.template = change.template;
     if (change.replicas !== undefined) this.replicas = change.replicas;
     if (change.paused !== undefined) this.paused = change.paused;
+    if (change.restartAt !== undefined) this.restartAt = change.restartAt;
     this.generation++;
+  }
+
+  /** `spec.rollbackWindow.revisions` (0 = off). */
+  get rollbackWindowRevisions(): number {
+    return this.manifest.spec.rollbackWindow?.revisions ?? 0;
   }
 }

@@ -68,6 +68,8 @@ export interface RolloutStatus {
   abort: boolean;
   abortedAt: number | undefined;
   promoteFull: boolean;
+  /** The spec.restartAt the controller last finished restarting pods for (virtual ms). */
+  restartedAt?: number | undefined;
   replicas: number;
   updatedReplicas: number;
   readyReplicas: number;
@@ -157,7 +159,7 @@ export function removeRolloutCondition(status: RolloutStatus, type: RolloutCondi
  * (semantics digest §1.4).
  */
 export function calculateRolloutPhase(
-  spec: { readonly replicas: number; readonly paused: boolean; readonly basicCanary: boolean },
+  spec: { readonly replicas: number; readonly paused: boolean; readonly basicCanary: boolean; readonly restartAt?: number | undefined },
   status: RolloutStatus,
 ): { phase: RolloutPhase; message: string } {
   for (const c of status.conditions) {
@@ -168,6 +170,7 @@ export function calculateRolloutPhase(
   }
   if (spec.paused) return { phase: 'Paused', message: 'manually paused' };
   if (status.pauseConditions.length > 0) return { phase: 'Paused', message: status.pauseConditions[0]!.reason };
+  if (spec.restartAt !== undefined && spec.restartAt !== status.restartedAt) return { phase: 'Progressing', message: 'rollout is restarting' };
   if (status.updatedReplicas < spec.replicas) return { phase: 'Progressing', message: 'more replicas need to be updated' };
   if (status.availableReplicas < status.updatedReplicas) {
     return { phase: 'Progressing', message: 'updated replicas are still becoming available' };

@@ -15,6 +15,7 @@ import type { FaultParamType, FaultParamValue, FaultSpec } from '../faults/types
 import { suggestName } from '../manifests/suggest.js';
 import type { ScenarioSpec, VersionSpec } from './types.js';
 import { EXPECT_SCHEMA, parseExpectations } from '../expect/parse.js';
+import { ACTIONS_SCHEMA, parseActions } from '../actions/parse.js';
 
 export const SCENARIO_API_VERSION = 'rehearse.dev/v1alpha1';
 
@@ -56,6 +57,8 @@ const specSchema = obj(
       type: 'list',
       items: { type: 'object', name: 'Fault', fields: { kind: str, at: str, for: str, target: str }, required: { kind: 'every fault needs a `kind`', at: 'every fault needs `at` (when it starts)' }, open: true },
     },
+    // Operator actions at given times (sim/actions/parse.ts): promote, abort, retry, undo, ...
+    actions: ACTIONS_SCHEMA,
   },
   // A scenario without manifests cannot run; saying so here reports it with every other problem.
   { manifests: MANIFESTS_NEEDED },
@@ -256,6 +259,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
   const expect = parseExpectations(c, objAt(spec, 'expect'));
 
   const faults = parseFaults(c, (field(spec, 'faults') as Json[] | undefined) ?? []);
+  const actions = parseActions(c, (field(spec, 'actions') as Json[] | undefined) ?? []);
 
   const ev = field(spec, 'exprVersion');
   let exprVersion: '1.15' | '1.17' = d.exprVersion;
@@ -274,6 +278,10 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
   if (typeof seedJson === 'number' && seedJson < 0) c.error('spec.seed', `expected an integer ≥ 0, got ${seedJson}.`);
   const untilMs = c.duration('spec.until', strAt(spec, 'until'), d.untilMs, 1000);
   if (change && change.atMs >= untilMs && !c.reported('spec.change.at', 'spec.until')) c.conflict('spec.change.at', 'the change must happen before `until`.');
+  for (const a of actions) {
+    const at = `spec.actions[${a.index}].at`;
+    if (a.atMs >= untilMs && !c.reported(at, 'spec.until')) c.conflict(at, 'the action must happen before `until`.');
+  }
 
   const errors = [...structural, ...c.errors];
   // In the order they appear in the file (stable: same-place errors keep their order).
@@ -288,6 +296,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     prometheusVersion,
     exprVersion,
     faults,
+    actions,
     podStartup: { medianMs, p99Ms },
     initialRevisionReady: (field(objAt(spec, 'cluster'), 'initialRevisionReady') as boolean | undefined) ?? d.initialRevisionReady,
     traffic: { rps, steps, service: strAt(traffic, 'service'), ...(preview ? { preview } : {}) },

@@ -4,8 +4,13 @@
 import type { FaultSpec } from '../faults/types.js';
 import type { SourcePosition } from '../manifests/types.js';
 import type { Expectations } from '../expect/types.js';
+import type { OperatorAction } from '../actions/types.js';
 
-export type Outcome = 'promoted' | 'aborted' | 'paused' | 'progressing';
+/**
+ * `rolledBack`: an operator action (undo, gitopsRevert) took the rollout back to the revision it
+ * started from, and that revision is stable again.
+ */
+export type Outcome = 'promoted' | 'aborted' | 'paused' | 'progressing' | 'rolledBack';
 
 export interface VersionSpec {
   /** Fraction of requests answered with an error (0..1). */
@@ -55,6 +60,8 @@ export interface ScenarioSpec {
   readonly expect: Expectations;
   /** Injected failures, in the order written (sim/faults/catalogue.ts lists the kinds). */
   readonly faults: readonly FaultSpec[];
+  /** Operator actions (promote, abort, undo, ...), in the order written (sim/actions/types.ts). */
+  readonly actions: readonly OperatorAction[];
   /** Where each field was written, for errors found after parsing (e.g. a missing manifest). */
   readonly positions: ReadonlyMap<string, SourcePosition>;
 }

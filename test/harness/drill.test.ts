@@ -253,7 +253,7 @@ describe('bad input exits 2, one paragraph per problem, before anything runs', (
   it('every broken scenario is reported, with file:line:column', async () => {
     const dir = tmp();
     const good = readFileSync('scenarios/canary-good.yaml', 'utf8');
-    writeFileSync(join(dir, 'a.yaml'), good.replace('outcome: promoted', 'outcome: rolledBack'));
+    writeFileSync(join(dir, 'a.yaml'), good.replace('outcome: promoted', 'outcome: rolledOut'));
     writeFileSync(join(dir, 'b.yaml'), good.replace('outcome: promoted', 'outcome: promoted\n    failedRequests: { max: 0.003 }'));
     const r = await cli(['drill', dir]);
     expect(r.code).toBe(2);

@@ -305,11 +305,11 @@ describe('expect', () => {
   });
 
   it('an unknown outcome names the known ones', () => {
-    expect(errorOf(scenario('  expect: { outcome: rolledBack }\n'))).toMatchObject({
+    expect(errorOf(scenario('  expect: { outcome: rolledOut }\n'))).toMatchObject({
       field: 'spec.expect.outcome',
       line: 7,
       column: 22,
-      message: 'expected one of promoted, aborted, paused, progressing, got "rolledBack".',
+      message: 'expected one of promoted, aborted, paused, progressing, rolledBack, got "rolledOut".',
     });
   });
 
@@ -409,7 +409,7 @@ spec:
       const e = errorOf(scenario('  drills: [{ at: 20m }]\n'));
       expect(e.field).toBe('spec.drills');
       expect(e.message).not.toMatch(/Did you mean/);
-      expect(e.message).toMatch(/Known fields: manifests, seed, until, prometheusVersion, exprVersion, cluster, traffic, metrics, versions, defaultVersion, change, expect, faults\.$/);
+      expect(e.message).toMatch(/Known fields: manifests, seed, until, prometheusVersion, exprVersion, cluster, traffic, metrics, versions, defaultVersion, change, expect, faults, actions\.$/);
     });
 
     it('an unknown fault kind, with a suggestion and the known kinds', () => {

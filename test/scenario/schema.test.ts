@@ -95,13 +95,18 @@ describe('shipped scenarios', () => {
   });
 });
 
+/**
+ * Feature documents under docs/ complete README's reference for their own keys of the format
+ * (docs/blue-green.md: spec.traffic.preview; docs/operator-actions.md: spec.actions).
+ */
+const FEATURE_DOCS = ['docs/blue-green.md', 'docs/operator-actions.md'];
+
 describe('README.md scenario file reference', () => {
   const readme = readFileSync('README.md', 'utf8');
-  // Feature documents under docs/ complete the reference for their own keys (docs/blue-green.md:
-  // spec.traffic.preview), each with an example scenario that must validate too.
-  const featureDocs = ['docs/blue-green.md'].map((f) => readFileSync(f, 'utf8'));
-  const reference = readme.slice(readme.indexOf('## Scenario file reference')) + featureDocs.join('\n');
-  const featureExamples = featureDocs.map((d) => /```yaml\n(# yaml-language-server[\s\S]*?)```/.exec(d)![1]!);
+  const featureDocs = FEATURE_DOCS.map((f) => readFileSync(f, 'utf8'));
+  const reference = readme.slice(readme.indexOf('## Scenario file reference'));
+  // A feature document's complete example scenario starts with the schema comment; it must validate too.
+  const featureExamples = featureDocs.flatMap((d) => [...d.matchAll(/```yaml\n(# yaml-language-server[\s\S]*?)```/g)].map((m) => m[1]!));
 
   it('the feature documents\' example scenarios validate against the JSON Schema and parse', () => {
     for (const example of featureExamples) {
@@ -131,7 +136,7 @@ describe('README.md scenario file reference', () => {
       }
     };
     collect(parseYaml(example));
-    for (const e of featureExamples) collect(parseYaml(e));
+    for (const doc of featureDocs) for (const block of doc.matchAll(/```yaml\n([\s\S]*?)```/g)) collect(parseYaml(block[1]!));
     const missing: string[] = [];
     const visit = (fs: FieldSchema, path: string): void => {
       if (fs.type === 'object') {
@@ -148,7 +153,8 @@ describe('README.md scenario file reference', () => {
 
   it('its tables name every key of the format', () => {
     // Keys are written alone (`rps`) or as dotted paths (`spec.cluster.podStartup`, `latency.p50`).
-    const named = new Set([...reference.matchAll(/`([A-Za-z0-9.]+)`/g)].flatMap((m) => m[1]!.split('.')));
+    const documented = [reference, ...FEATURE_DOCS.map((doc) => readFileSync(doc, 'utf8'))].join('\n');
+    const named = new Set([...documented.matchAll(/`([A-Za-z0-9.]+)`/g)].flatMap((m) => m[1]!.split('.')));
     const missing: string[] = [];
     const visit = (fs: FieldSchema, key: string): void => {
       if (key !== '' && !named.has(key)) missing.push(key);
@@ -302,7 +308,7 @@ describe('invalid documents are rejected by both the JSON Schema and the parser'
     },
     { name: 'bad duration', text: VALID.replace('until: 1h', 'until: 1 hour'), field: 'spec.until', line: 7, column: 10, message: /expected a duration such as "30s".*got "1 hour"/ },
     { name: 'unknown unit', text: VALID.replace('within: 5m', 'within: 5min'), field: 'spec.expect.within', line: 13, column: 13, message: /unknown unit "min"/ },
-    { name: 'bad outcome', text: VALID.replace('outcome: aborted', 'outcome: rolledBack'), field: 'spec.expect.outcome', line: 12, column: 14, message: /expected one of promoted, aborted, paused, progressing, got "rolledBack"/ },
+    { name: 'bad outcome', text: VALID.replace('outcome: aborted', 'outcome: rolledOut'), field: 'spec.expect.outcome', line: 12, column: 14, message: /expected one of promoted, aborted, paused, progressing, rolledBack, got "rolledOut"/ },
     { name: 'percentage over 100%', text: VALID.replace('    rps: 200\n', '    rps: 200\n  defaultVersion: { errorRate: 150% }\n'), field: 'spec.defaultVersion.errorRate', line: 10, column: 32, message: /percentage from 0% to 100%.*"150%"/ },
     { name: 'ratio written as a percentage number', text: VALID.replace('    rps: 200\n', '    rps: 200\n  defaultVersion: { errorRate: 5 }\n'), field: 'spec.defaultVersion.errorRate', line: 10, column: 32, message: /expected a ratio between 0 and 1/ },
     { name: 'missing change.at', text: VALID.replace('change: { at: 1m, image: app:v2 }', 'change: { image: app:v2 }'), field: 'spec.change.at', line: 10, column: 11, message: /change.at is required/ },
