@@ -28,7 +28,8 @@ import type { Outcome, ScenarioSpec, VersionSpec } from './scenario/types.js';
 import { DEFAULT_BUCKETS_SECONDS } from './traffic/behaviour.js';
 import type { LoadProfile } from './traffic/load.js';
 import { TrafficRouter } from './traffic/router.js';
-import { currentRoutes, type Routing } from './traffic/routing.js';
+import { currentMirrorRoutes, currentRoutes, type Routing } from './traffic/routing.js';
+import { managedRouteWarnings } from './traffic/managedRoutes.js';
 import { TrafficModel } from './traffic/trafficModel.js';
 import { changedTemplate, markedAsPreviousRevision } from './rollouts/templates.js';
 import { evaluateExpectations } from './expect/evaluate.js';
@@ -54,6 +55,9 @@ export interface VersionTotals {
   readonly podTemplateHash: string;
   readonly total: number;
   readonly failed: number;
+  /** Mirrored copies this version served (setMirrorRoute), not in `total`; absent when none. */
+  readonly mirrored?: number;
+  readonly mirroredFailed?: number;
 }
 
 export interface AnalysisRunSummary {
@@ -180,6 +184,8 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
       router,
       canaryService: cluster.services.get(canary.canaryService!)!,
       stableService: cluster.services.get(canary.stableService!)!,
+      headerShare: scenario.traffic.headerShare,
+      mirrorShare: scenario.traffic.mirrorShare,
     };
   } else if (scenario.traffic.service !== undefined) {
     const svc = cluster.services.get(scenario.traffic.service);
@@ -209,6 +215,10 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
       return { errorRatio: v.errorRatio, latencyP50Ms: v.latencyP50Ms, latencyP99Ms: v.latencyP99Ms };
     },
     routes: () => currentRoutes(cluster, routing),
+    headerShare: scenario.traffic.headerShare,
+    ...(scenario.traffic.mirrorShare !== undefined
+      ? { mirrorRoutes: () => currentMirrorRoutes(cluster, routing, canary.trafficRouting?.managedRoutes ?? []), mirrorRandom: streams.stream('traffic/mirror') }
+      : {}),
   });
 
   const store = new SeriesStore();
@@ -272,7 +282,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   const interval = scenario.metrics.scrapeIntervalMs;
   const observe = (): void => {
     const tick = traffic.tick(kernel.nowMs);
-    trace.record('traffic', { requests: tick.total, unrouted: tick.unrouted, byReplicaSet: tick.byReplicaSet });
+    trace.record('traffic', { requests: tick.total, unrouted: tick.unrouted, byReplicaSet: tick.byReplicaSet, ...(tick.mirrored ? { mirrored: tick.mirrored } : {}) });
     for (const rs of cluster.replicaSets) if (rs.statusReplicas === 0) traffic.resetCounters(rs);
     scraper.scrape(kernel.nowMs);
     if (kernel.nowMs + interval <= untilMs) kernel.after(interval, Priority.observe, 'scrape', observe);
@@ -294,7 +304,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     (fault) => streams.stream(`fault/${fault.index}/${fault.kind}`),
   );
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...managedRouteWarnings(manifest, scenario.traffic)];
   try {
     kernel.run(untilMs);
   } catch (e) {
@@ -377,10 +387,17 @@ function summarise(i: SummaryInput): RunResult {
   const images = new Map<string, number>();
   for (const rs of i.cluster.replicaSets) images.set(imageOf(rs.template), (images.get(imageOf(rs.template)) ?? 0) + 1);
   for (const rs of i.cluster.replicaSets) {
-    const per = i.traffic.perReplicaSet.get(rs) ?? { requests: 0, errors: 0 };
+    const per = i.traffic.perReplicaSet.get(rs) ?? { requests: 0, errors: 0, mirrored: 0, mirroredErrors: 0 };
     const image = imageOf(rs.template);
     const key = images.get(image)! > 1 ? `${image} (${rs.podTemplateHash})` : image;
-    byVersion[key] = { image, revision: rs.revision, podTemplateHash: rs.podTemplateHash, total: per.requests, failed: per.errors };
+    byVersion[key] = {
+      image,
+      revision: rs.revision,
+      podTemplateHash: rs.podTemplateHash,
+      total: per.requests,
+      failed: per.errors,
+      ...(per.mirrored > 0 ? { mirrored: per.mirrored, mirroredFailed: per.mirroredErrors } : {}),
+    };
   }
 
   const analysisRuns: AnalysisRunSummary[] = i.analysisRuns.map((run) => ({
@@ -449,7 +466,12 @@ function observe(
     decidedAt,
     changeAt: i.changeAt,
     maxCanaryWeight: i.maxCanaryWeight,
-    requests: { total: i.traffic.totals.total, failed: i.traffic.totals.failed, byVersion: Object.values(byVersion) },
+    requests: {
+      total: i.traffic.totals.total,
+      failed: i.traffic.totals.failed,
+      byVersion: Object.values(byVersion),
+      mirrored: { total: i.traffic.totals.mirrored, failed: i.traffic.totals.mirroredFailed },
+    },
     analysisRuns: analysisRuns.map((r) => ({ ...r, endedAt: endedAt(r.name) })),
     events: entries.filter((e) => e.type === 'event').map((e) => ({ t: e.t, reason: String(e.reason) })),
     final: {

@@ -97,7 +97,15 @@ describe('shipped scenarios', () => {
 
 describe('README.md scenario file reference', () => {
   const readme = readFileSync('README.md', 'utf8');
-  const reference = readme.slice(readme.indexOf('## Scenario file reference'));
+  // Feature documents (docs/canary.md, ...) document their own scenario keys in a "## Scenario
+  // keys" section with an example; they count as part of the reference.
+  const featureSections = readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => readFileSync(`docs/${f}`, 'utf8'))
+    .filter((t) => t.includes('## Scenario keys'))
+    .map((t) => t.slice(t.indexOf('## Scenario keys')));
+  const reference = [readme.slice(readme.indexOf('## Scenario file reference')), ...featureSections].join('\n');
 
   it('its complete example validates against the JSON Schema and parses', () => {
     const example = /```yaml\n([\s\S]*?)```/.exec(reference)?.[1];
@@ -107,8 +115,14 @@ describe('README.md scenario file reference', () => {
     expect(() => parseScenario('example.yaml', example!)).not.toThrow();
   });
 
+  it.each(featureSections.map((t, i) => [i, t] as const))('feature document %i: its scenario example validates and parses', (_i, section) => {
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    expect(schemaAccepts(parseYaml(example)), ajv.errorsText(validate.errors)).toBe(true);
+    expect(() => parseScenario('example.yaml', example)).not.toThrow();
+  });
+
   it('its example uses every key of the format', () => {
-    const example = /```yaml\n([\s\S]*?)```/.exec(reference)![1]!;
+    const examples = [reference, ...featureSections].map((t) => /```yaml\n([\s\S]*?)```/.exec(t)![1]!);
     const used = new Set<string>();
     const collect = (v: unknown): void => {
       if (Array.isArray(v)) v.forEach(collect);
@@ -119,7 +133,7 @@ describe('README.md scenario file reference', () => {
         }
       }
     };
-    collect(parseYaml(example));
+    for (const example of examples) collect(parseYaml(example));
     const missing: string[] = [];
     const visit = (fs: FieldSchema, path: string): void => {
       if (fs.type === 'object') {
