@@ -244,3 +244,25 @@ describe('background analysis', () => {
     expect(bgRuns(r)).toHaveLength(0);
   });
 });
+
+describe('maxTrafficWeight (NGINX)', () => {
+  const NGINX = `canaryService: demo-canary
+stableService: demo-stable
+trafficRouting:
+  maxTrafficWeight: 1000
+  nginx: {stableIngress: demo}`;
+
+  it('R=10, maxTrafficWeight 1000, setWeight 100 → ceil(10 × 100 / 1000) = 1 canary pod and 10 % of the traffic', () => {
+    const r = run([rolloutYaml({ replicas: 10, canary: `${NGINX}\nsteps:\n  - setWeight: 100\n  - pause: {}` }), serviceYaml('demo-canary'), serviceYaml('demo-stable')], { untilMs: 300_000, rps: 200 });
+    expect(podsAtEnd(r)).toEqual({ canary: 1, stable: 10 });
+    expect(statusAt(r, Infinity)!.weights).toEqual({ canary: 100, stable: 900 });
+    // Weights reported in percent.
+    expect(statusAt(r, Infinity)!.setWeight).toBe(10);
+    expect(r.maxCanaryWeight).toBe(10);
+    expect(r.maxActualCanaryWeight).toBe(10);
+  });
+
+  it('a setWeight above maxTrafficWeight is refused (SetWeight needs to be between 0 and 1000)', () => {
+    expect(() => run([rolloutYaml({ replicas: 10, canary: `${NGINX}\nsteps:\n  - setWeight: 1001` })])).toThrow(/SetWeight needs to be between 0 and 1000/);
+  });
+});
