@@ -29,7 +29,8 @@ import type { Outcome, ScenarioSpec, VersionSpec } from './scenario/types.js';
 import { DEFAULT_BUCKETS_SECONDS } from './traffic/behaviour.js';
 import type { LoadProfile } from './traffic/load.js';
 import { TrafficRouter } from './traffic/router.js';
-import { currentRoutes, type Routing } from './traffic/routing.js';
+import { currentMirrorRoutes, currentRoutes, type Routing } from './traffic/routing.js';
+import { managedRouteWarnings } from './traffic/managedRoutes.js';
 import { TrafficModel } from './traffic/trafficModel.js';
 import { changedTemplate, markedAsPreviousRevision } from './rollouts/templates.js';
 import { evaluateExpectations } from './expect/evaluate.js';
@@ -61,6 +62,9 @@ export interface VersionTotals {
   readonly podTemplateHash: string;
   readonly total: number;
   readonly failed: number;
+  /** Mirrored copies this version served (setMirrorRoute), not in `total`; absent when none. */
+  readonly mirrored?: number;
+  readonly mirroredFailed?: number;
 }
 
 export interface AnalysisRunSummary {
@@ -236,6 +240,8 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
       router,
       canaryService: cluster.services.get(canary.canaryService!)!,
       stableService: cluster.services.get(canary.stableService!)!,
+      headerShare: scenario.traffic.headerShare,
+      mirrorShare: scenario.traffic.mirrorShare,
     };
   } else if (manifest.spec.strategy.blueGreen && scenario.traffic.service === undefined) {
     // Blue-green: users' traffic reaches the pods the active Service selects (validation makes
@@ -269,6 +275,10 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
       return { errorRatio: v.errorRatio, latencyP50Ms: v.latencyP50Ms, latencyP99Ms: v.latencyP99Ms };
     },
     routes: () => currentRoutes(cluster, routing),
+    headerShare: scenario.traffic.headerShare,
+    ...(scenario.traffic.mirrorShare !== undefined
+      ? { mirrorRoutes: () => currentMirrorRoutes(cluster, routing, canary.trafficRouting?.managedRoutes ?? []), mirrorRandom: streams.stream('traffic/mirror') }
+      : {}),
   });
 
   const previewTraffic = previewTrafficModel(scenario, manifest, cluster, traffic, streams);
@@ -335,7 +345,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   const interval = scenario.metrics.scrapeIntervalMs;
   const observe = (): void => {
     const tick = traffic.tick(kernel.nowMs);
-    trace.record('traffic', { requests: tick.total, unrouted: tick.unrouted, byReplicaSet: tick.byReplicaSet });
+    trace.record('traffic', { requests: tick.total, unrouted: tick.unrouted, byReplicaSet: tick.byReplicaSet, ...(tick.mirrored ? { mirrored: tick.mirrored } : {}) });
     if (previewTraffic) {
       const p = previewTraffic.tick(kernel.nowMs);
       trace.record('previewTraffic', { requests: p.total, unrouted: p.unrouted, byReplicaSet: p.byReplicaSet });
@@ -367,7 +377,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
 
   options.onWorld?.({ kernel, trace, cluster, traffic, scraper, store, provider, analysis, router, controller, rollout, untilMs });
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...managedRouteWarnings(manifest, scenario.traffic)];
   try {
     kernel.run(untilMs);
   } catch (e) {
@@ -468,10 +478,17 @@ function summarise(i: SummaryInput): RunResult {
   const everyReplicaSet = [...i.cluster.replicaSets, ...i.cluster.deletedReplicaSets];
   for (const rs of everyReplicaSet) images.set(imageOf(rs.template), (images.get(imageOf(rs.template)) ?? 0) + 1);
   for (const rs of everyReplicaSet) {
-    const per = i.traffic.perReplicaSet.get(rs) ?? { requests: 0, errors: 0 };
+    const per = i.traffic.perReplicaSet.get(rs) ?? { requests: 0, errors: 0, mirrored: 0, mirroredErrors: 0 };
     const image = imageOf(rs.template);
     const key = images.get(image)! > 1 ? `${image} (${rs.podTemplateHash})` : image;
-    byVersion[key] = { image, revision: rs.revision, podTemplateHash: rs.podTemplateHash, total: per.requests, failed: per.errors };
+    byVersion[key] = {
+      image,
+      revision: rs.revision,
+      podTemplateHash: rs.podTemplateHash,
+      total: per.requests,
+      failed: per.errors,
+      ...(per.mirrored > 0 ? { mirrored: per.mirrored, mirroredFailed: per.mirroredErrors } : {}),
+    };
   }
 
   const analysisRuns: AnalysisRunSummary[] = i.analysisRuns.map((run) => ({
@@ -546,7 +563,12 @@ function observe(
     decidedAt,
     changeAt: i.changeAt,
     maxCanaryWeight: i.maxCanaryWeight,
-    requests: { total: i.traffic.totals.total, failed: i.traffic.totals.failed, byVersion: Object.values(byVersion) },
+    requests: {
+      total: i.traffic.totals.total,
+      failed: i.traffic.totals.failed,
+      byVersion: Object.values(byVersion),
+      mirrored: { total: i.traffic.totals.mirrored, failed: i.traffic.totals.mirroredFailed },
+    },
     analysisRuns: analysisRuns.map((r) => ({ ...r, endedAt: endedAt(r.name) })),
     events: entries.filter((e) => e.type === 'event').map((e) => ({ t: e.t, reason: String(e.reason) })),
     final: {

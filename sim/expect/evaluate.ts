@@ -43,15 +43,24 @@ export function evaluateExpectations(x: Expectations, o: RunObservation): Expect
 function failedRequests(x: FailedRequestsExpectation, o: RunObservation): ExpectationResult {
   let total = o.requests.total;
   let failed = o.requests.failed;
+  let mirrored = o.requests.mirrored?.total ?? 0;
+  let mirroredFailed = o.requests.mirrored?.failed ?? 0;
   let of = 'all requests';
   if (x.version !== undefined) {
     const mine = o.requests.byVersion.filter((v) => v.image === x.version);
     total = mine.reduce((n, v) => n + v.total, 0);
     failed = mine.reduce((n, v) => n + v.failed, 0);
+    mirrored = mine.reduce((n, v) => n + (v.mirrored ?? 0), 0);
+    mirroredFailed = mine.reduce((n, v) => n + (v.mirroredFailed ?? 0), 0);
     of = `requests served by ${x.version}${mine.length === 0 ? ' (no pod ran this image)' : ''}`;
   }
-  // Mirrored copies are not simulated yet, so every request is user-facing.
-  if (x.userFacing) of = `user-facing ${of.replace(/^all requests$/, 'requests')} (= ${x.version === undefined ? 'all requests' : 'all of them'}: rehearse does not simulate mirrored traffic yet)`;
+  // Mirrored copies (setMirrorRoute) load the canary but their answers never reach a user.
+  if (x.userFacing) of = `user-facing ${of.replace(/^all requests$/, 'requests')} (mirrored copies excluded)`;
+  else if (mirrored > 0) {
+    total += mirrored;
+    failed += mirroredFailed;
+    of = `${of}, including ${mirrored} mirrored copies`;
+  }
   const ratio = total > 0 ? failed / total : 0;
   const ok = x.max.kind === 'ratio' ? ratio <= x.max.value : failed <= x.max.value;
   const bound = x.max.kind === 'ratio' ? `≤ ${formatPercent(x.max.value)}` : `≤ ${x.max.value} failed`;

@@ -11,8 +11,8 @@ export interface FailedRequestsExpectation {
   /** Only the requests served by pods running this image; undefined = all requests. */
   readonly version: string | undefined;
   /**
-   * Only user-facing requests: all requests except mirrored copies. rehearse does not simulate
-   * traffic mirroring yet, so today this is every request — the same as leaving it out.
+   * Only user-facing requests: all requests except mirrored copies (setMirrorRoute), whose answers
+   * never reach a user. Without it, mirrored copies count too.
    */
   readonly userFacing: boolean;
 }
@@ -84,7 +84,9 @@ export interface RunObservation {
   readonly requests: {
     readonly total: number;
     readonly failed: number;
-    readonly byVersion: readonly { readonly image: string; readonly total: number; readonly failed: number }[];
+    readonly byVersion: readonly { readonly image: string; readonly total: number; readonly failed: number; readonly mirrored?: number; readonly mirroredFailed?: number }[];
+    /** Mirrored copies served (not in total/failed); absent or zero without mirroring. */
+    readonly mirrored?: { readonly total: number; readonly failed: number };
   };
   readonly analysisRuns: readonly {
     readonly name: string;

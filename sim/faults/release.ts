@@ -198,10 +198,10 @@ const headerMatchedErrors: FaultKind = {
   kind: 'headerMatchedErrors',
   category: 'release',
   description:
-    "Only requests carrying a header (a `share` of all requests, e.g. a beta cohort) fail, with `errorRate`, on the target version: its error ratio rises by share × errorRate. rehearse has no header routing yet, so header-matched requests are routed like all others (by weight); `header` only labels the cohort in the trace.",
+    "Only requests carrying a header (a beta cohort, say) fail, with `errorRate`, on the target version. The cohort is the scenario's `spec.traffic.headerShare` when set: those requests go wherever the routes send them — all to the canary while a setHeaderRoute route is in force, by weight otherwise — so the target's added error ratio is its header-matched share of requests × errorRate. Without `headerShare`, `share` names the cohort, routed by weight like all others (added ratio share × errorRate).",
   target: 'required',
   params: {
-    share: { type: 'ratio', description: 'ratio of all requests that carry the header' },
+    share: { type: 'ratio', description: "ratio of all requests that carry the header, when the scenario sets no spec.traffic.headerShare (0: use headerShare)", default: 0 },
     errorRate: errorRate('ratio of header-matched requests that fail'),
     header: { type: 'string', description: 'the header the cohort carries, for the trace (e.g. "x-cohort: beta")', default: '' },
   },
@@ -212,8 +212,21 @@ const headerMatchedErrors: FaultKind = {
   share: 10%
   errorRate: 50%`,
   install(fault, world) {
-    const added = (fault.params.share as number) * (fault.params.errorRate as number);
-    installErrorModifier(fault, world, () => added);
+    const share = fault.params.share as number;
+    const cohort = world.traffic.headerShare;
+    const problem =
+      cohort === undefined && share === 0
+        ? 'needs `share` (the ratio of requests carrying the header) or spec.traffic.headerShare in the scenario.'
+        : cohort !== undefined && share !== 0 && share !== cohort
+          ? `has share ${share} but spec.traffic.headerShare is ${cohort}: the header cohort is defined once — drop \`share\` from the fault.`
+          : undefined;
+    if (problem !== undefined) {
+      throw new InputError([{ severity: 'error', file: 'scenario', line: 0, column: 0, field: `spec.faults[${fault.index}]`, message: `fault "headerMatchedErrors" ${problem}` }]);
+    }
+    const errorRateValue = fault.params.errorRate as number;
+    // Header-routed traffic: the share of this ReplicaSet's requests that carry the header, as the
+    // traffic model routed them; otherwise the cohort spreads by weight, i.e. evenly.
+    installErrorModifier(fault, world, (_t, _b, ctx) => (ctx.mirrored ? 0 : (ctx.headerMatched ?? (cohort ?? share)) * errorRateValue));
   },
 };
 

@@ -13,6 +13,7 @@ import type {
   IntOrString,
   Metric,
   ObjectMeta,
+  ReplicaProgressThreshold,
   Rollout,
   RolloutAnalysis,
   Service,
@@ -111,7 +112,8 @@ function buildTrafficRouting(v: Json | undefined): TrafficRouting | undefined {
   if (v === undefined) return undefined;
   const o = obj(v);
   const routers = ROUTER_KEYS.filter(([key]) => o[key] !== undefined && o[key] !== null).map(([, kind]) => kind);
-  return { routers, maxTrafficWeight: num(o['maxTrafficWeight']), raw: v };
+  const managedRoutes = arr(o['managedRoutes']).map((r) => str(obj(r)['name']) ?? '');
+  return { routers, maxTrafficWeight: num(o['maxTrafficWeight']), managedRoutes, raw: v };
 }
 
 function buildStep(v: Json, index: PositionIndex, path: string): CanaryStep {
@@ -119,6 +121,26 @@ function buildStep(v: Json, index: PositionIndex, path: string): CanaryStep {
   const position = positionAt(index, path);
   if (o['setWeight'] !== undefined) return { kind: 'setWeight', setWeight: num(o['setWeight']) ?? 0, position };
   if (o['pause'] !== undefined) return { kind: 'pause', pause: { duration: ios(obj(o['pause'])['duration']) }, position };
+  if (o['setCanaryScale'] !== undefined) {
+    const scs = obj(o['setCanaryScale']);
+    return {
+      kind: 'setCanaryScale',
+      setCanaryScale: { weight: num(scs['weight']), replicas: num(scs['replicas']), matchTrafficWeight: bool(scs['matchTrafficWeight']) },
+      position,
+    };
+  }
+  if (o['setHeaderRoute'] !== undefined) {
+    const r = obj(o['setHeaderRoute']);
+    return { kind: 'setHeaderRoute', setHeaderRoute: { name: str(r['name']) ?? '', match: Array.isArray(r['match']) ? r['match'] : undefined }, position };
+  }
+  if (o['setMirrorRoute'] !== undefined) {
+    const r = obj(o['setMirrorRoute']);
+    return {
+      kind: 'setMirrorRoute',
+      setMirrorRoute: { name: str(r['name']) ?? '', match: Array.isArray(r['match']) ? r['match'] : undefined, percentage: num(r['percentage']) },
+      position,
+    };
+  }
   return { kind: 'analysis', analysis: buildRolloutAnalysis(o['analysis']), position };
 }
 
@@ -138,6 +160,13 @@ function buildBlueGreen(v: Json | undefined): BlueGreenStrategy | undefined {
     prePromotionAnalysis: analysis('prePromotionAnalysis'),
     postPromotionAnalysis: analysis('postPromotionAnalysis'),
   };
+}
+
+/** The type is kept as written: validate.ts rejects anything but "Percent" and "Pods". */
+function buildReplicaProgressThreshold(v: Json | undefined): ReplicaProgressThreshold | undefined {
+  if (v === undefined || v === null) return undefined;
+  const o = obj(v);
+  return { type: str(o['type']) ?? '', value: num(o['value']) ?? 0 };
 }
 
 export function buildRollout(v: Json, index: PositionIndex): Rollout {
@@ -160,6 +189,12 @@ export function buildRollout(v: Json, index: PositionIndex): Rollout {
       background === undefined
         ? undefined
         : { ...buildRolloutAnalysis(background), startingStep: num(obj(background)['startingStep']) },
+    scaleDownDelaySeconds: num(canary['scaleDownDelaySeconds']),
+    scaleDownDelayRevisionLimit: num(canary['scaleDownDelayRevisionLimit']),
+    abortScaleDownDelaySeconds: num(canary['abortScaleDownDelaySeconds']),
+    dynamicStableScale: bool(canary['dynamicStableScale']),
+    minPodsPerReplicaSet: num(canary['minPodsPerReplicaSet']),
+    replicaProgressThreshold: buildReplicaProgressThreshold(canary['replicaProgressThreshold']),
     rawSteps: rawSteps ?? null,
   };
   const templateMeta = obj(template['metadata']);

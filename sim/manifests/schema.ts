@@ -69,25 +69,14 @@ export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<str
   ['Rollout spec.strategy.canary.antiAffinity', { support: 'noEffect', note: 'pod scheduling is not modelled' }],
   ['Rollout spec.strategy.canary.canaryMetadata', { support: 'notSimulated', note: 'extra labels/annotations on canary pods' }],
   ['Rollout spec.strategy.canary.stableMetadata', { support: 'notSimulated', note: 'extra labels/annotations on stable pods' }],
-  ['Rollout spec.strategy.canary.scaleDownDelaySeconds', { support: 'notSimulated', note: 'delayed scale-down of the old ReplicaSet' }],
-  ['Rollout spec.strategy.canary.scaleDownDelayRevisionLimit', { support: 'notSimulated', note: 'delayed scale-down of old ReplicaSets' }],
-  ['Rollout spec.strategy.canary.abortScaleDownDelaySeconds', { support: 'notSimulated', note: 'delayed scale-down after an abort' }],
-  ['Rollout spec.strategy.canary.dynamicStableScale', { support: 'notSimulated', note: 'stable scale-down while traffic shifts' }],
   ['Rollout spec.strategy.canary.pingPong', { support: 'notSimulated', note: 'ping-pong services' }],
-  ['Rollout spec.strategy.canary.minPodsPerReplicaSet', { support: 'notSimulated', note: 'minimum pod counts per ReplicaSet' }],
-  ['Rollout spec.strategy.canary.replicaProgressThreshold', { support: 'notSimulated', note: 'partial-availability step completion' }],
   // Steps
   ['Rollout spec.strategy.canary.steps[].experiment', { support: 'notSimulated', note: 'experiment steps' }],
-  ['Rollout spec.strategy.canary.steps[].setCanaryScale', { support: 'notSimulated', note: 'explicit canary scale steps' }],
-  ['Rollout spec.strategy.canary.steps[].setHeaderRoute', { support: 'notSimulated', note: 'header-based routing steps' }],
-  ['Rollout spec.strategy.canary.steps[].setMirrorRoute', { support: 'notSimulated', note: 'traffic mirroring steps' }],
   ['Rollout spec.strategy.canary.steps[].plugin', { support: 'notSimulated', note: 'step plugins' }],
   ['Rollout spec.strategy.canary.steps[].analysis.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
   ['Rollout spec.strategy.canary.steps[].analysis.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
   ['Rollout spec.strategy.canary.analysis.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
   ['Rollout spec.strategy.canary.analysis.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
-  // Traffic routing: every router is simulated as exact weights; managed routes only serve header/mirror steps.
-  ['Rollout spec.strategy.canary.trafficRouting.managedRoutes', { support: 'noEffect', note: 'used only by setHeaderRoute/setMirrorRoute steps' }],
   // AnalysisTemplate / ClusterAnalysisTemplate
   ['AnalysisTemplate spec.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
   ['AnalysisTemplate spec.templates', { support: 'notSimulated', note: 'AnalysisTemplates that include other templates' }],
@@ -329,6 +318,9 @@ const rolloutAnalysisBackground = obj(
   { required: rolloutAnalysisRequired },
 );
 
+/** StringMatch (types.go): exactly one of exact, prefix, regex (validate.ts checks the count). */
+const stringMatch = obj('StringMatch', { exact: str, prefix: str, regex: str });
+
 const canaryStep = obj('CanaryStep', {
   setWeight: int,
   pause: obj('RolloutPause', {
@@ -336,9 +328,24 @@ const canaryStep = obj('CanaryStep', {
   }),
   experiment: any,
   analysis: rolloutAnalysis,
-  setCanaryScale: any,
-  setHeaderRoute: any,
-  setMirrorRoute: any,
+  setCanaryScale: obj('SetCanaryScale', { weight: int, replicas: int, matchTrafficWeight: bool }),
+  setHeaderRoute: obj(
+    'SetHeaderRoute',
+    {
+      name: str,
+      match: list(obj('HeaderRoutingMatch', { headerName: str, headerValue: stringMatch }, { required: { headerName: 'every header match needs a headerName' } })),
+    },
+    { required: { name: 'setHeaderRoute needs the name of a route listed in trafficRouting.managedRoutes' } },
+  ),
+  setMirrorRoute: obj(
+    'SetMirrorRoute',
+    {
+      name: str,
+      match: list(obj('RouteMatch', { method: stringMatch, path: stringMatch, headers: { type: 'map', values: stringMatch } })),
+      percentage: int,
+    },
+    { required: { name: 'setMirrorRoute needs the name of a route listed in trafficRouting.managedRoutes' } },
+  ),
   plugin: any,
 });
 
@@ -406,13 +413,17 @@ const canaryStrategy = obj('CanaryStrategy', {
   antiAffinity: any,
   canaryMetadata: any,
   stableMetadata: any,
-  scaleDownDelaySeconds: any,
-  scaleDownDelayRevisionLimit: any,
-  abortScaleDownDelaySeconds: any,
-  dynamicStableScale: any,
+  scaleDownDelaySeconds: int,
+  scaleDownDelayRevisionLimit: int,
+  abortScaleDownDelaySeconds: int,
+  dynamicStableScale: bool,
   pingPong: any,
-  minPodsPerReplicaSet: any,
-  replicaProgressThreshold: any,
+  minPodsPerReplicaSet: int,
+  replicaProgressThreshold: obj(
+    'ReplicaProgressThreshold',
+    { type: { type: 'string', expect: '"Percent" or "Pods"' }, value: int },
+    { required: { type: 'replicaProgressThreshold needs a type ("Percent" or "Pods")', value: 'replicaProgressThreshold needs a value' } },
+  ),
 });
 
 const blueGreenStrategy = obj(

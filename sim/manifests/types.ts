@@ -115,10 +115,45 @@ export interface RolloutPause {
   readonly duration: IntOrString | undefined;
 }
 
+/** SetCanaryScale (types.go): canary size without changing the traffic weight. */
+export interface SetCanaryScale {
+  readonly weight: number | undefined;
+  readonly replicas: number | undefined;
+  readonly matchTrafficWeight: boolean | undefined;
+}
+
+/**
+ * SetHeaderRoute (types.go): a managed route sending header-matched requests to the canary.
+ * `match` undefined or empty removes the route (rollout/trafficrouting/istio/istio.go).
+ */
+export interface SetHeaderRoute {
+  readonly name: string;
+  readonly match: readonly unknown[] | undefined;
+}
+
+/**
+ * SetMirrorRoute (types.go): a managed route copying `percentage` (default 100) of the matched
+ * requests to the canary. `match` undefined or empty removes the route.
+ */
+export interface SetMirrorRoute {
+  readonly name: string;
+  readonly match: readonly unknown[] | undefined;
+  readonly percentage: number | undefined;
+}
+
 export type CanaryStep =
   | { readonly kind: 'setWeight'; readonly setWeight: number; readonly position: SourcePosition }
   | { readonly kind: 'pause'; readonly pause: RolloutPause; readonly position: SourcePosition }
-  | { readonly kind: 'analysis'; readonly analysis: RolloutAnalysis; readonly position: SourcePosition };
+  | { readonly kind: 'analysis'; readonly analysis: RolloutAnalysis; readonly position: SourcePosition }
+  | { readonly kind: 'setCanaryScale'; readonly setCanaryScale: SetCanaryScale; readonly position: SourcePosition }
+  | { readonly kind: 'setHeaderRoute'; readonly setHeaderRoute: SetHeaderRoute; readonly position: SourcePosition }
+  | { readonly kind: 'setMirrorRoute'; readonly setMirrorRoute: SetMirrorRoute; readonly position: SourcePosition };
+
+/** ReplicaProgressThreshold (types.go): type `Percent` or `Pods` (as written; validate.ts checks it). */
+export interface ReplicaProgressThreshold {
+  readonly type: string;
+  readonly value: number;
+}
 
 /** Which router a traffic-routed canary names; all are simulated as exact weights for now. */
 export type TrafficRouterKind = 'istio' | 'smi' | 'nginx' | 'alb' | 'apisix' | 'traefik' | 'ambassador' | 'appMesh' | 'plugin';
@@ -126,6 +161,8 @@ export type TrafficRouterKind = 'istio' | 'smi' | 'nginx' | 'alb' | 'apisix' | '
 export interface TrafficRouting {
   readonly routers: readonly TrafficRouterKind[];
   readonly maxTrafficWeight: number | undefined;
+  /** managedRoutes names, in order (the order routers give header/mirror routes precedence). */
+  readonly managedRoutes: readonly string[];
   /** The whole block as written, for the trace and for later router models. */
   readonly raw: unknown;
 }
@@ -138,6 +175,12 @@ export interface CanaryStrategy {
   readonly steps: readonly CanaryStep[] | undefined;
   readonly trafficRouting: TrafficRouting | undefined;
   readonly analysis: RolloutAnalysisBackground | undefined;
+  readonly scaleDownDelaySeconds: number | undefined;
+  readonly scaleDownDelayRevisionLimit: number | undefined;
+  readonly abortScaleDownDelaySeconds: number | undefined;
+  readonly dynamicStableScale: boolean | undefined;
+  readonly minPodsPerReplicaSet: number | undefined;
+  readonly replicaProgressThreshold: ReplicaProgressThreshold | undefined;
   /** The steps as written (JSON), hashed into currentStepHash. */
   readonly rawSteps: unknown;
 }

@@ -15,7 +15,7 @@ import { positionAt } from './build.js';
 import { pauseDurationSeconds } from './duration.js';
 import { flattenAndMergeArgs, unboundedMetricErrors, validateMetricAsWritten } from './metricValidation.js';
 import { suggestName } from './suggest.js';
-import type { AnalysisArg, AnalysisTemplate, IntOrString, Rollout, RolloutAnalysis, Service } from './types.js';
+import type { AnalysisArg, AnalysisTemplate, CanaryStep, IntOrString, Rollout, RolloutAnalysis, Service } from './types.js';
 
 /** Upstream defaults this file needs (utils/defaults/defaults.go). */
 const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
@@ -37,6 +37,15 @@ export const DuplicatedServicesBlueGreenMessage =
   'This rollout uses the same service for the active and preview services, but two different services are required.';
 export const ScaleDownLimitLargerThanRevisionLimit = "This rollout's revision history limit can not be smaller than the rollout's scale down limit";
 export const InvalidAnalysisArgsMessage = 'Analyses arguments must refer to valid object metadata supported by downwardAPI';
+export const InvalidSetCanaryScaleTrafficPolicy = 'SetCanaryScale requires TrafficRouting to be set';
+export const InvalidSetHeaderRouteTrafficPolicy = 'SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix';
+export const InvalidSetMirrorRouteTrafficPolicy = 'SetMirrorRoute requires TrafficRouting, supports Istio only';
+export const InvalidStringMatchMultipleValuePolicy = 'StringMatch match value must have exactly one of the following: exact, regex, prefix';
+export const InvalidStringMatchMissedValuePolicy = 'StringMatch value missed, match value must have one of the following: exact, regex, prefix';
+export const InvalidCanaryScaleDownDelay = 'Canary scaleDownDelaySeconds can only be used with traffic routing';
+export const InvalidCanaryDynamicStableScale = 'Canary dynamicStableScale can only be used with traffic routing';
+export const InvalidCanaryDynamicStableScaleWithScaleDownDelay = 'Canary dynamicStableScale cannot be used with scaleDownDelaySeconds';
+export const InvalideStepRouteNameNotFoundInManagedRoutes = 'Steps define a route that does not exist in spec.strategy.canary.trafficRouting.managedRoutes';
 
 /** All objects of one load, for resolving references. */
 export interface ManifestIndex {
@@ -195,12 +204,27 @@ export function validateRolloutSpec(rollout: Rollout, index: PositionIndex, base
     }
   }
 
+  // Canary-only fields that need trafficRouting (ValidateRolloutStrategyCanary).
+  if (tr === undefined) {
+    if (canary.scaleDownDelaySeconds !== undefined) emit('spec.strategy.canary.scaleDownDelaySeconds', `${InvalidCanaryScaleDownDelay}.`);
+    if (canary.dynamicStableScale === true) emit('spec.strategy.canary.dynamicStableScale', `${InvalidCanaryDynamicStableScale}.`);
+  } else if (canary.scaleDownDelaySeconds !== undefined && canary.dynamicStableScale === true) {
+    emit('spec.strategy.canary.dynamicStableScale', `${InvalidCanaryDynamicStableScaleWithScaleDownDelay}.`);
+  }
+  const threshold = canary.replicaProgressThreshold;
+  if (threshold !== undefined) {
+    if (threshold.type !== 'Percent' && threshold.type !== 'Pods') {
+      emit('spec.strategy.canary.replicaProgressThreshold.type', `expected "Percent" or "Pods", got ${JSON.stringify(threshold.type)}.`);
+    }
+    if (threshold.value <= 0) emit('spec.strategy.canary.replicaProgressThreshold.value', `must be greater than 0, got ${threshold.value}.`);
+  }
+
   const maxWeight = tr?.maxTrafficWeight ?? DEFAULT_MAX_TRAFFIC_WEIGHT;
   const rawSteps = Array.isArray(canary.rawSteps) ? (canary.rawSteps as unknown[]) : [];
   (canary.steps ?? []).forEach((step, i) => {
     const path = `spec.strategy.canary.steps[${i}]`;
     const rawStep = (rawSteps[i] ?? {}) as Record<string, unknown>;
-    const kinds = ['setWeight', 'pause', 'analysis'].filter((k) => rawStep[k] !== undefined && rawStep[k] !== null);
+    const kinds = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'].filter((k) => rawStep[k] !== undefined && rawStep[k] !== null);
     if (kinds.length !== 1) {
       emit(path, `${InvalidStepMessage} (or analysis), exactly one per step; ${kinds.length === 0 ? 'this step has none' : `this step has ${kinds.join(' and ')}`}.`);
       return;
@@ -215,8 +239,48 @@ export function validateRolloutSpec(rollout: Rollout, index: PositionIndex, base
       );
     }
     if (step.kind === 'analysis') validateArgs(step.analysis.args, `${path}.analysis`, emit);
+    validateRouteStep(rollout, step, path, rawStep, emit);
   });
   if (canary.analysis) validateArgs(canary.analysis.args, 'spec.strategy.canary.analysis', emit);
+}
+
+/** StringMatch (hasMultipleMatchValues): exactly one of exact, prefix, regex. */
+function validateStringMatch(v: unknown, path: string, emit: Emit): void {
+  if (v === undefined || v === null || typeof v !== 'object') return;
+  const set = ['exact', 'prefix', 'regex'].filter((k) => (v as Record<string, unknown>)[k] !== undefined && (v as Record<string, unknown>)[k] !== '');
+  if (set.length === 0) emit(path, `${InvalidStringMatchMissedValuePolicy}.`);
+  else if (set.length > 1) emit(path, `${InvalidStringMatchMultipleValuePolicy} (this one has ${set.join(' and ')}).`);
+}
+
+/** setCanaryScale / setHeaderRoute / setMirrorRoute checks of ValidateRolloutStrategyCanary. */
+function validateRouteStep(rollout: Rollout, step: CanaryStep, path: string, rawStep: Record<string, unknown>, emit: Emit): void {
+  const tr = rollout.spec.strategy.canary.trafficRouting;
+  if (step.kind === 'setCanaryScale' && tr === undefined) emit(`${path}.setCanaryScale`, `${InvalidSetCanaryScaleTrafficPolicy} (spec.strategy.canary.trafficRouting).`);
+  if (step.kind !== 'setHeaderRoute' && step.kind !== 'setMirrorRoute') return;
+  const routers = tr?.routers ?? [];
+  const field = step.kind;
+  const raw = (rawStep[field] ?? {}) as Record<string, unknown>;
+  const matches = Array.isArray(raw['match']) ? (raw['match'] as Record<string, unknown>[]) : [];
+  if (step.kind === 'setHeaderRoute') {
+    if (!routers.some((r) => r === 'istio' || r === 'alb' || r === 'apisix' || r === 'plugin')) emit(`${path}.${field}`, `${InvalidSetHeaderRouteTrafficPolicy} (or a traffic router plugin).`);
+    matches.forEach((m, j) => validateStringMatch(m['headerValue'], `${path}.${field}.match[${j}].headerValue`, emit));
+  } else {
+    if (!routers.includes('istio')) emit(`${path}.${field}`, `${InvalidSetMirrorRouteTrafficPolicy}.`);
+    matches.forEach((m, j) => {
+      validateStringMatch(m['method'], `${path}.${field}.match[${j}].method`, emit);
+      validateStringMatch(m['path'], `${path}.${field}.match[${j}].path`, emit);
+    });
+  }
+  if (tr === undefined) return;
+  const rawTr = tr.raw as Record<string, unknown>;
+  if (rawTr['managedRoutes'] === undefined || rawTr['managedRoutes'] === null) {
+    emit('spec.strategy.canary.trafficRouting', "Rollout has missing field 'spec.strategy.canary.trafficRouting.managedRoutes': header and mirror routes must be listed there.");
+    return;
+  }
+  const name = step.kind === 'setHeaderRoute' ? step.setHeaderRoute.name : step.setMirrorRoute.name;
+  if (!tr.managedRoutes.includes(name)) {
+    emit(`${path}.${field}.name`, `${InvalideStepRouteNameNotFoundInManagedRoutes}: "${name}" (managedRoutes: ${tr.managedRoutes.map((n) => `"${n}"`).join(', ') || 'none'}).`);
+  }
 }
 
 /** Names match if equal; an object without a namespace matches any namespace (kubectl would default it). */

@@ -14,8 +14,8 @@ import {
   DefaultMaxTrafficWeight,
   getProgressDeadlineSecondsOrDefault,
   DefaultRolloutResyncPeriodSeconds,
-  DefaultAbortScaleDownDelaySeconds,
-  DefaultScaleDownDelaySeconds,
+  getAbortScaleDownDelaySecondsOrDefault,
+  getScaleDownDelaySecondsOrDefault,
 } from './defaults.js';
 import { PauseContext } from './pause.js';
 import {
@@ -25,13 +25,16 @@ import {
   canaryReplicaInputFromRollout,
   desiredTrafficWeight,
   maxUnavailable,
+  replicaProgressThresholdMet,
   scaleDownOldReplicaSetsForCanary,
   type CanaryRolloutView,
   type CurrentWeights,
   type OldReplicaSetCounts,
   type ReplicaCounts,
   type ReplicaSetCounts,
+  type TrafficWeightBranch,
 } from './replicaMath.js';
+import type { TrafficRouter } from '../traffic/router.js';
 import {
   calculateRolloutPhase,
   cloneStatus,
@@ -338,6 +341,10 @@ export class CanaryReconcile {
       maxUnavailable: canary.maxUnavailable,
       steps: this.steps,
       trafficRouting: canary.trafficRouting,
+      dynamicStableScale: canary.dynamicStableScale,
+      minPodsPerReplicaSet: canary.minPodsPerReplicaSet,
+      abortScaleDownDelaySeconds: canary.abortScaleDownDelaySeconds,
+      replicaProgressThreshold: canary.replicaProgressThreshold,
       currentStepIndex: this.prev.currentStepIndex,
       abort: this.prev.abort,
       promoteFull: this.prev.promoteFull,
@@ -395,7 +402,9 @@ export class CanaryReconcile {
       } else {
         if (this.stableRS!.availableReplicas === this.replicas) {
           // addScaleDownDelay: the RS patch is an informer event that enqueues the rollout.
-          this.newRS.annotations.set(SCALE_DOWN_DEADLINE, String(metaNow(this.now) + DefaultAbortScaleDownDelaySeconds * 1000));
+          // addScaleDownDelay (the delay is never 0 here: 0 means "keep", see shouldDelayScaleDownOnAbort).
+          const delaySeconds = this.abortScaleDownDelay().delaySeconds ?? 0;
+          this.newRS.annotations.set(SCALE_DOWN_DEADLINE, String(metaNow(this.now) + delaySeconds * 1000));
           this.c.enqueue();
         }
         return false;
@@ -404,13 +413,22 @@ export class CanaryReconcile {
     return this.scaleReplicaSetAndRecordEvent(this.newRS, newReplicasCount);
   }
 
+  /** `GetAbortScaleDownDelaySecondsOrDefault`: undefined delay = `abortScaleDownDelaySeconds: 0` (keep the canary). */
+  private abortScaleDownDelay(): { delaySeconds: number | undefined; wasSet: boolean } {
+    return getAbortScaleDownDelaySecondsOrDefault({ trafficRouted: this.ro.trafficRouted, abortScaleDownDelaySeconds: this.ro.canary.abortScaleDownDelaySeconds });
+  }
+
   /**
    * rollout/replicaset.go shouldDelayScaleDownOnAbort: aborted, a stable RS exists, traffic-routed,
-   * and abortScaleDownDelaySeconds is not 0 (rehearse uses its default, 30 s; dynamicStableScale is
-   * not simulated).
+   * abortScaleDownDelaySeconds is not 0, and not (dynamicStableScale without an explicit delay —
+   * then the canary shrinks with its traffic instead).
    */
   private shouldDelayScaleDownOnAbort(): boolean {
-    return this.pause.isAborted() && this.stableRS !== undefined && this.ro.trafficRouted;
+    if (!this.pause.isAborted() || this.stableRS === undefined || !this.ro.trafficRouted) return false;
+    const { delaySeconds, wasSet } = this.abortScaleDownDelay();
+    if (delaySeconds === undefined) return false;
+    if (this.ro.canary.dynamicStableScale === true && !wasSet) return false;
+    return true;
   }
 
   // rollout/replicaset.go reconcileOtherReplicaSets → canary.go scaleDownOldReplicaSetsForCanary
@@ -451,9 +469,12 @@ export class CanaryReconcile {
       if (rs.specReplicas === 0) continue;
       let desired = 0;
       if (isFullyPromoted(this.prev) || rs.annotations.has(SCALE_DOWN_DEADLINE)) {
-        const r = this.scaleDownDelayHelper(rs, annotated);
-        annotated = r.annotated;
-        desired = r.desired;
+        // With dynamicStableScale the previous stable has already shrunk with its traffic: 0 now.
+        if (this.ro.canary.dynamicStableScale !== true) {
+          const r = this.scaleDownDelayHelper(rs, annotated);
+          annotated = r.annotated;
+          desired = r.desired;
+        }
       }
       if (rs.specReplicas === desired) continue;
       const before = rs.specReplicas;
@@ -464,19 +485,34 @@ export class CanaryReconcile {
     return scaled > 0;
   }
 
-  // rollout/replicaset.go scaleDownDelayHelper (scaleDownDelayRevisionLimit unlimited, the default)
+  /**
+   * rollout/replicaset.go scaleDownDelayHelper, called from the canary with the RS's own spec
+   * replicas as the count to keep (v1.9.1: a delayed canary RS keeps its count, §10.12). Within
+   * scaleDownDelayRevisionLimit (newest revision first) an RS without a deadline gets one and keeps
+   * its pods; one with a deadline keeps them until it passes; beyond the limit or after it: 0.
+   *
+   * `scaleDownDelaySeconds: 0` (issue #1992): addScaleDownDelay writes no deadline, the RS keeps
+   * its pods and upstream re-enqueues the rollout with zero delay — on every reconcile, for ever.
+   * The old RS is therefore never scaled down; rehearse keeps that outcome but does not replay the
+   * busy loop of immediate requeues (they change nothing).
+   */
   private scaleDownDelayHelper(rs: ReplicaSet, annotated: number): { annotated: number; desired: number } {
+    const limit = this.ro.canary.scaleDownDelayRevisionLimit ?? Number.MAX_SAFE_INTEGER;
     const deadline = rs.annotations.get(SCALE_DOWN_DEADLINE);
     if (deadline === undefined) {
-      const delayMs = DefaultScaleDownDelaySeconds * 1000;
-      rs.annotations.set(SCALE_DOWN_DEADLINE, String(metaNow(this.now) + delayMs));
-      this.c.enqueueAfter(delayMs);
+      if (rs.specReplicas <= 0 || annotated >= limit) return { annotated, desired: 0 };
+      const delaySeconds = getScaleDownDelaySecondsOrDefault({ trafficRouted: this.ro.trafficRouted, scaleDownDelaySeconds: this.ro.canary.scaleDownDelaySeconds });
+      if (delaySeconds > 0) {
+        rs.annotations.set(SCALE_DOWN_DEADLINE, String(metaNow(this.now) + delaySeconds * 1000));
+        this.c.enqueueAfter(delaySeconds * 1000);
+      }
       return { annotated: annotated + 1, desired: rs.specReplicas };
     }
+    if (annotated + 1 > limit) return { annotated: annotated + 1, desired: 0 };
     const remaining = Number(deadline) - this.now;
     if (remaining > 0) {
       if (remaining < DefaultRolloutResyncPeriodSeconds * 1000) this.c.enqueueAfter(remaining);
-      return { annotated: annotated + 1, desired: this.replicas };
+      return { annotated: annotated + 1, desired: rs.specReplicas };
     }
     return { annotated: annotated + 1, desired: 0 };
   }
@@ -586,7 +622,9 @@ export class CanaryReconcile {
       otherRSs: this.otherRSs.map(counts),
     });
     if (chosen.branch === 'aborted') this.ensureSVCTargets(this.ro.canary.canaryService, this.stableRS, false);
+    if (REMOVES_MANAGED_ROUTES.has(chosen.branch)) router.removeManagedRoutes();
     if (!chosen.stableReplicasAvailable) return;
+    this.reconcileManagedRoute(router);
     const desiredWeight = chosen.desiredWeight;
     router.updateHash(canaryHash, stableHash);
     router.setWeight(desiredWeight);
@@ -612,6 +650,22 @@ export class CanaryReconcile {
     }
   }
 
+  /**
+   * rollout/trafficrouting.go reconcileTrafficRouting: the current step's setHeaderRoute /
+   * setMirrorRoute is applied once the stable has its pods for the weight, and only when the
+   * rollout's revision is above 1 (upstream skips it while installing the first revision).
+   */
+  private reconcileManagedRoute(router: TrafficRouter): void {
+    const { step } = this.currentStep();
+    if (!step || Number(this.ro.revision ?? '0') <= 1) return;
+    if (step.kind === 'setHeaderRoute') router.setHeaderRoute(step.setHeaderRoute.name, (step.setHeaderRoute.match?.length ?? 0) > 0);
+    if (step.kind === 'setMirrorRoute') {
+      const r = step.setMirrorRoute;
+      // istio.go createMirrorRoute: percentage nil ⇒ 100.
+      router.setMirrorRoute(r.name, (r.match?.length ?? 0) > 0 ? (r.percentage ?? 100) : undefined);
+    }
+  }
+
   // ------------------------------------------------------------------------------------------
   // rollout/analysis.go reconcileAnalysisRuns (step and background analysis)
 
@@ -619,6 +673,7 @@ export class CanaryReconcile {
     const analysis = this.c.options.analysis;
     const aborted = this.pause.isAborted();
     const initialDeploy = this.prev.stableRS === '';
+    // Going back to a ReplicaSet still inside its scaleDownDelay skips analysis (rollbackToScaleDownDelay).
     const rollbackToScaleDownDelay = this.newRS?.annotations.has(SCALE_DOWN_DEADLINE) ?? false;
     if (aborted || this.prev.promoteFull || rollbackToScaleDownDelay || initialDeploy || this.isRollbackWithinWindow()) {
       for (const ar of [this.currentStepAR, this.currentBackgroundAR, ...this.otherARs]) if (ar) analysis.terminate(ar);
@@ -669,7 +724,8 @@ export class CanaryReconcile {
       if (current) this.c.options.analysis.terminate(current);
       return undefined;
     }
-    const beforeStartingStep = bg.startingStep !== undefined && (this.prev.currentStepIndex ?? 0) < bg.startingStep;
+    // replicasetutil.BeforeStartingStep: false without steps (no current step index).
+    const beforeStartingStep = bg.startingStep !== undefined && this.steps.length > 0 && (this.prev.currentStepIndex ?? 0) < bg.startingStep;
     if (isFullyPromoted(this.prev) || this.prev.stableRS === '' || this.prev.currentPodHash === '' || beforeStartingStep) return undefined;
     if (this.prev.pauseConditions.some((p) => p.reason === 'InconclusiveAnalysisRun')) return current;
     if (this.needsNewAnalysisRun(current)) return this.createAnalysisRun(bg, '', 'Background', undefined);
@@ -800,7 +856,9 @@ export class CanaryReconcile {
   private shouldFullPromote(currentStepIndex: number | undefined): string {
     if (!this.stableRS) return 'Initial deploy';
     if (this.pause.isAborted()) return '';
-    if (!this.newRS || this.newRS.availableReplicas < this.replicas) return '';
+    if (!this.newRS || (this.newRS.availableReplicas < this.replicas && !replicaProgressThresholdMet(this.ro.canary.replicaProgressThreshold, this.newRS, this.replicas))) {
+      return '';
+    }
     if (this.prev.promoteFull) return 'Full promotion requested';
     if (this.isRollbackWithinWindow()) return 'Rollback within window';
     const stepCount = this.steps.length;
@@ -833,7 +891,11 @@ export class CanaryReconcile {
         return false;
       }
       case 'setWeight':
+      case 'setCanaryScale':
         return atDesiredReplicaCountsForCanary(this.replicaInput(this.newStatus.canary.weights));
+      case 'setHeaderRoute':
+      case 'setMirrorRoute':
+        return true;
       case 'analysis': {
         const ar = this.currentStepAR;
         return ar !== undefined && isCompleted(ar.phase) && ar.phase === 'Successful';
@@ -993,6 +1055,9 @@ export class CanaryReconcile {
     else this.c.enqueueAfter(after + 1000);
   }
 }
+
+/** Branches of reconcileTrafficRouting that call `RemoveManagedRoutes` (before the stable-availability check). */
+const REMOVES_MANAGED_ROUTES: ReadonlySet<TrafficWeightBranch> = new Set(['fullyPromoted', 'aborted', 'newRSUnavailable', 'promoteFull']);
 
 function weightNumbers(w: TrafficWeights | undefined): CurrentWeights | undefined {
   return w ? { canary: w.canary.weight, stable: w.stable.weight } : undefined;

@@ -179,7 +179,7 @@ export class RolloutController {
   }
 
   /**
-   * The canary weight the controller is at: the router weight it wrote (traffic routing), else the
+   * The canary weight the controller is at, in percent: the router weight it wrote (traffic routing), else the
    * weight `GetCanaryReplicasOrWeight` gives — 100 with no stable ReplicaSet yet, on promoteFull or
    * once the current revision is stable, otherwise the setWeight in force.
    */
@@ -188,7 +188,11 @@ export class RolloutController {
     // Blue-green: all users' traffic goes where the active Service points.
     if (this.rollout.blueGreen) return s.blueGreen && s.blueGreen.activeSelector !== '' && s.blueGreen.activeSelector === s.currentPodHash ? DefaultMaxTrafficWeight : 0;
     if (s.stableRS === '' || s.promoteFull || s.stableRS === s.currentPodHash) return DefaultMaxTrafficWeight;
-    if (s.canary.weights) return s.canary.weights.canary.weight;
+    if (s.canary.weights) {
+      // In percent: with trafficRouting.maxTrafficWeight (NGINX, plugins) router weights are on that scale.
+      const max = this.rollout.canary.trafficRouting?.maxTrafficWeight ?? DefaultMaxTrafficWeight;
+      return max === DefaultMaxTrafficWeight ? s.canary.weights.canary.weight : (s.canary.weights.canary.weight * DefaultMaxTrafficWeight) / max;
+    }
     return getCurrentSetWeight(this.rollout.steps, s.currentStepIndex, s.abort, DefaultMaxTrafficWeight);
   }
 

@@ -66,7 +66,8 @@ export type ReplicaMathStep =
 
 /** v1alpha1.ReplicaProgressThreshold (`Percent` = v1alpha1.ProgressTypePercentage). */
 export interface ReplicaProgressThreshold {
-  readonly type: 'Percent' | 'Pods';
+  /** Upstream compares with "Percent"; any other type counts pods. */
+  readonly type: 'Percent' | 'Pods' | string;
   readonly value: number;
 }
 

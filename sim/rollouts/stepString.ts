@@ -10,5 +10,17 @@ export function canaryStepString(step: CanaryStep): string {
       return step.pause.duration === undefined ? 'pause' : `pause: ${String(step.pause.duration)}`;
     case 'analysis':
       return 'analysis';
+    case 'setCanaryScale': {
+      // Weight first, then matchTrafficWeight, then replicas; a step with none prints "invalid".
+      const scs = step.setCanaryScale;
+      if (scs.weight !== undefined) return `setCanaryScale{weight: ${scs.weight}}`;
+      if (scs.matchTrafficWeight === true) return 'setCanaryScale{matchTrafficWeight: true}';
+      if (scs.replicas !== undefined) return `setCanaryScale{replicas: ${scs.replicas}}`;
+      return 'invalid';
+    }
+    case 'setHeaderRoute':
+      return `setHeaderRoute: ${step.setHeaderRoute.name}`;
+    case 'setMirrorRoute':
+      return `setMirrorRoute: ${step.setMirrorRoute.name}`;
   }
 }

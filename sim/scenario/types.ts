@@ -49,6 +49,17 @@ export interface ScenarioSpec {
      * user-facing. Undefined: none.
      */
     readonly preview?: { readonly rps: number } | undefined;
+    /**
+     * Share of requests that match the Rollout's setHeaderRoute conditions (a beta cohort, say).
+     * While a header route is set they all go to the canary; otherwise they follow the weights.
+     * Undefined: no request carries the header.
+     */
+    readonly headerShare?: number | undefined;
+    /**
+     * Share of requests that match the Rollout's setMirrorRoute conditions. While a mirror route is
+     * set, its `percentage` of them is copied to the canary (not answered to users). Undefined: none.
+     */
+    readonly mirrorShare?: number | undefined;
   };
   readonly metrics: { readonly preset: 'generic'; readonly scrapeIntervalMs: number; readonly errorCode: number };
   /** Behaviour per container image; images not listed behave as `defaultVersion`. */

@@ -29,6 +29,10 @@ export class TrafficRouter {
   private readonly gates: WeightGate[] = [];
   private requestSeq = 0;
   private appliedSeq = 0;
+  /** Managed header routes in force (setHeaderRoute steps): they send header-matched requests to the canary. */
+  readonly headerRoutes = new Set<string>();
+  /** Managed mirror routes in force (setMirrorRoute steps): name → percentage of matched requests copied to the canary. */
+  readonly mirrorRoutes = new Map<string, number>();
 
   constructor(
     readonly kinds: readonly string[],
@@ -73,6 +77,36 @@ export class TrafficRouter {
     if (request.weight === this.canaryWeight) return;
     this.canaryWeight = request.weight;
     this.changed();
+  }
+
+  /**
+   * `SetHeaderRoute` (e.g. rollout/trafficrouting/istio/istio.go): a step with match conditions
+   * (re)creates the named route towards the canary; one without removes it.
+   */
+  setHeaderRoute(name: string, hasMatch: boolean): void {
+    if (hasMatch === this.headerRoutes.has(name)) return;
+    if (hasMatch) this.headerRoutes.add(name);
+    else this.headerRoutes.delete(name);
+    this.routeChanged('header', name, hasMatch ? 'set' : 'removed', undefined);
+  }
+
+  /** `SetMirrorRoute`: with match conditions the route mirrors `percentage` % (default 100) of matched requests; without, it is removed. */
+  setMirrorRoute(name: string, percentage: number | undefined): void {
+    if (percentage === this.mirrorRoutes.get(name)) return;
+    if (percentage === undefined) this.mirrorRoutes.delete(name);
+    else this.mirrorRoutes.set(name, percentage);
+    this.routeChanged('mirror', name, percentage === undefined ? 'removed' : 'set', percentage);
+  }
+
+  /** `RemoveManagedRoutes`: every header and mirror route goes (nothing happens when none is set). */
+  removeManagedRoutes(): void {
+    for (const name of [...this.headerRoutes]) this.setHeaderRoute(name, false);
+    for (const name of [...this.mirrorRoutes.keys()]) this.setMirrorRoute(name, undefined);
+  }
+
+  private routeChanged(kind: 'header' | 'mirror', name: string, action: 'set' | 'removed', percentage: number | undefined): void {
+    this.trace.record('route', { kind, name, action, ...(percentage !== undefined ? { percentage } : {}) });
+    for (const l of this.listeners) l();
   }
 
   private changed(): void {

@@ -10,6 +10,8 @@ export interface RouteShare {
   /** The ReplicaSet whose pods answer, or null when the route has no ready endpoint. */
   readonly target: ReplicaSet | null;
   readonly share: number;
+  /** The part of `share` that is header-matched requests (only when the scenario has a header cohort). */
+  readonly headerShare?: number;
 }
 
 export type Routing =
@@ -21,18 +23,25 @@ export type Routing =
       readonly router: TrafficRouter;
       readonly canaryService: SimService;
       readonly stableService: SimService;
+      /** Share of requests matching the setHeaderRoute conditions (scenario spec.traffic.headerShare). */
+      readonly headerShare?: number | undefined;
+      /** Share of requests matching the setMirrorRoute conditions (scenario spec.traffic.mirrorShare). */
+      readonly mirrorShare?: number | undefined;
     };
 
-function spreadOverEndpoints(cluster: Cluster, service: SimService, share: number, out: RouteShare[]): void {
+function spreadOverEndpoints(cluster: Cluster, service: SimService, share: number, out: RouteShare[], headerShare?: number): void {
   if (share <= 0) return;
   const endpoints = cluster.endpointsOf(service);
   let ready = 0;
   for (const e of endpoints) ready += e.ready;
   if (ready === 0) {
-    out.push({ target: null, share });
+    out.push(headerShare === undefined ? { target: null, share } : { target: null, share, headerShare });
     return;
   }
-  for (const e of endpoints) out.push({ target: e.rs, share: (share * e.ready) / ready });
+  for (const e of endpoints) {
+    const part = e.ready / ready;
+    out.push(headerShare === undefined ? { target: e.rs, share: share * part } : { target: e.rs, share: share * part, headerShare: headerShare * part });
+  }
 }
 
 export function currentRoutes(cluster: Cluster, routing: Routing): RouteShare[] {
@@ -41,8 +50,35 @@ export function currentRoutes(cluster: Cluster, routing: Routing): RouteShare[] 
     spreadOverEndpoints(cluster, routing.service, 1, out);
     return out;
   }
-  const canaryShare = routing.router.canaryWeight / routing.router.maxWeight;
-  spreadOverEndpoints(cluster, routing.canaryService, canaryShare, out);
-  spreadOverEndpoints(cluster, routing.stableService, 1 - canaryShare, out);
+  const weight = routing.router.canaryWeight / routing.router.maxWeight;
+  const cohort = routing.headerShare;
+  if (cohort === undefined) {
+    spreadOverEndpoints(cluster, routing.canaryService, weight, out);
+    spreadOverEndpoints(cluster, routing.stableService, 1 - weight, out);
+    return out;
+  }
+  // A header route in force sends the whole header-matched cohort to the canary Service (a route
+  // matched before the weighted one); without it the cohort follows the weights like the rest.
+  const headerToCanary = routing.router.headerRoutes.size > 0 ? cohort : cohort * weight;
+  const canaryShare = headerToCanary + (1 - cohort) * weight;
+  spreadOverEndpoints(cluster, routing.canaryService, canaryShare, out, headerToCanary);
+  spreadOverEndpoints(cluster, routing.stableService, 1 - canaryShare, out, cohort - headerToCanary);
   return out;
+}
+
+/**
+ * Mirrored copies, as a share of the entry rate per canary ReplicaSet: while a mirror route is in
+ * force, its percentage of the requests matching it (spec.traffic.mirrorShare) is copied to the
+ * canary Service's ready pods. Several mirror routes: the first in force in managedRoutes order
+ * wins, as the router evaluates routes in that order. Copies finding no ready pod are dropped
+ * (a mirror is fire-and-forget), so no entry has a null target.
+ */
+export function currentMirrorRoutes(cluster: Cluster, routing: Routing, managedRoutes: readonly string[]): RouteShare[] {
+  if (routing.kind !== 'weighted' || routing.mirrorShare === undefined || routing.router.mirrorRoutes.size === 0) return [];
+  const first = managedRoutes.find((name) => routing.router.mirrorRoutes.has(name));
+  const percentage = first === undefined ? 0 : routing.router.mirrorRoutes.get(first)!;
+  const share = routing.mirrorShare * (Math.min(100, Math.max(0, percentage)) / 100);
+  const out: RouteShare[] = [];
+  spreadOverEndpoints(cluster, routing.canaryService, share, out);
+  return out.filter((r) => r.target !== null);
 }

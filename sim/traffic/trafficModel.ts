@@ -37,12 +37,26 @@ export interface TrafficTotals {
   failed: number;
   /** Requests that found no ready endpoint (answered 503 by the proxy). */
   unrouted: number;
+  /** Mirrored copies served by the canary (not user-facing: neither in `total` nor in `failed`). */
+  mirrored: number;
+  /** Mirrored copies the canary answered with an error (never seen by a user). */
+  mirroredFailed: number;
+}
+
+/** Per ReplicaSet: user requests served and failed, and mirrored copies (counted apart). */
+export interface ServedCounts {
+  requests: number;
+  errors: number;
+  mirrored: number;
+  mirroredErrors: number;
 }
 
 export interface TickRecord {
   readonly total: number;
   readonly byReplicaSet: readonly { readonly replicaSet: string; readonly requests: number; readonly errors: number }[];
   readonly unrouted: number;
+  /** Mirrored copies per ReplicaSet (absent when none were made). */
+  readonly mirrored?: readonly { readonly replicaSet: string; readonly requests: number; readonly errors: number }[];
 }
 
 /** What a behaviour modifier knows about the tick in which a ReplicaSet serves its requests. */
@@ -58,6 +72,14 @@ export interface ServeContext {
    * realised count, so a load threshold is a property of the load, not of sampling noise.
    */
   readonly requestsPerPodSecond: number;
+  /**
+   * Share of the ReplicaSet's user requests in the tick that are header-matched (the scenario's
+   * spec.traffic.headerShare cohort); undefined when the scenario has no header cohort. 0 for
+   * mirrored copies, which are served in their own call.
+   */
+  readonly headerMatched?: number | undefined;
+  /** True while serving mirrored copies. */
+  readonly mirrored?: boolean;
 }
 
 export type BehaviourModifier = (behaviour: VersionBehaviour, ctx: ServeContext) => VersionBehaviour;
@@ -74,14 +96,24 @@ export interface TrafficModelOptions {
    * arrivals, routes, random stream and totals.
    */
   readonly shareWith?: TrafficModel;
+  /** Mirrored copies per ReplicaSet, as shares of the entry rate (setMirrorRoute); default none. */
+  readonly mirrorRoutes?: () => RouteShare[];
+  /** The scenario's header-matched cohort (spec.traffic.headerShare), for faults that target it. */
+  readonly headerShare?: number | undefined;
+  /** Draws of mirrored copies: a stream of their own, so mirroring never shifts the user traffic's draws. */
+  readonly mirrorRandom?: RandomStream;
 }
 
 export class TrafficModel {
   readonly counters: Map<ReplicaSet, ReplicaSetCounters>;
-  readonly totals: TrafficTotals = { total: 0, failed: 0, unrouted: 0 };
-  readonly perReplicaSet = new Map<ReplicaSet, { requests: number; errors: number }>();
+  readonly totals: TrafficTotals = { total: 0, failed: 0, unrouted: 0, mirrored: 0, mirroredFailed: 0 };
+  readonly perReplicaSet = new Map<ReplicaSet, ServedCounts>();
   private shares: RouteShare[] = [];
+  private mirrorShares: RouteShare[] = [];
   private readonly integralMs = new Map<ReplicaSet | null, number>();
+  /** ∫ header-matched share dt per target this tick (only when routes carry a header cohort). */
+  private readonly headerIntegralMs = new Map<ReplicaSet | null, number>();
+  private readonly mirrorIntegralMs = new Map<ReplicaSet, number>();
   /** Ready pods of each routed ReplicaSet since the last routing change, and their ∫ dt this tick. */
   private readyPods = new Map<ReplicaSet, number>();
   private readonly podMs = new Map<ReplicaSet, number>();
@@ -100,12 +132,19 @@ export class TrafficModel {
     this.counters = o.shareWith?.counters ?? new Map();
   }
 
+  /** The scenario's header-matched share of requests (undefined: no header cohort). */
+  get headerShare(): number | undefined {
+    return this.o.headerShare;
+  }
+
   /** Accounts the routing in force since the last call, then reads the new routing. */
   routingChanged(nowMs: number): void {
     this.integrate(nowMs);
     this.shares = this.o.routes();
+    this.mirrorShares = this.o.mirrorRoutes?.() ?? [];
     this.readyPods = new Map();
     for (const r of this.shares) if (r.target) this.readyPods.set(r.target, r.target.readyReplicas);
+    for (const r of this.mirrorShares) if (r.target) this.readyPods.set(r.target, r.target.readyReplicas);
   }
 
   /** Multiplies the load profile's rate over a window (traffic faults). */
@@ -131,7 +170,11 @@ export class TrafficModel {
   private integrate(nowMs: number): void {
     const dt = nowMs - this.lastSyncMs;
     if (dt > 0) {
-      for (const r of this.shares) this.integralMs.set(r.target, (this.integralMs.get(r.target) ?? 0) + r.share * dt);
+      for (const r of this.shares) {
+        this.integralMs.set(r.target, (this.integralMs.get(r.target) ?? 0) + r.share * dt);
+        if (r.headerShare !== undefined) this.headerIntegralMs.set(r.target, (this.headerIntegralMs.get(r.target) ?? 0) + r.headerShare * dt);
+      }
+      for (const r of this.mirrorShares) if (r.target) this.mirrorIntegralMs.set(r.target, (this.mirrorIntegralMs.get(r.target) ?? 0) + r.share * dt);
       for (const [rs, ready] of this.readyPods) this.podMs.set(rs, (this.podMs.get(rs) ?? 0) + ready * dt);
     }
     this.lastSyncMs = nowMs;
@@ -169,20 +212,44 @@ export class TrafficModel {
         continue;
       }
       if (n === 0) continue;
-      const errors = this.serve(rs, n, this.behaviourFor(rs, nowMs, expected * this.routeProbabilities[i]!));
+      const header = this.headerIntegralMs.get(rs);
+      const headerMatched = header === undefined ? undefined : header / this.integralMs.get(rs)!;
+      const errors = this.serve(rs, n, this.behaviourFor(rs, nowMs, expected * this.routeProbabilities[i]!, headerMatched, false), this.o.random, false);
       byReplicaSet.push({ replicaSet: rs.name, requests: n, errors });
     }
     this.totals.total += arrivals;
     this.totals.unrouted += unrouted;
     this.totals.failed += unrouted;
+    const mirrored = spanMs > 0 && this.mirrorIntegralMs.size > 0 ? this.serveMirrored(nowMs, spanMs, expected) : undefined;
     this.integralMs.clear();
+    this.headerIntegralMs.clear();
+    this.mirrorIntegralMs.clear();
     this.podMs.clear();
     this.tickStartMs = nowMs;
-    return { total: arrivals, byReplicaSet, unrouted };
+    return mirrored === undefined ? { total: arrivals, byReplicaSet, unrouted } : { total: arrivals, byReplicaSet, unrouted, mirrored };
+  }
+
+  /**
+   * Mirrored copies of the tick: per canary ReplicaSet, Poisson(expected arrivals × its mirrored
+   * share), served like requests (they load the pods and count in their metrics) from the mirror
+   * stream, and kept out of the user-facing totals.
+   */
+  private serveMirrored(nowMs: number, spanMs: number, expected: number): { replicaSet: string; requests: number; errors: number }[] {
+    const random = this.o.mirrorRandom ?? this.o.random;
+    const out: { replicaSet: string; requests: number; errors: number }[] = [];
+    const targets = [...this.mirrorIntegralMs.keys()].sort((a, b) => a.createdSeq - b.createdSeq);
+    for (const rs of targets) {
+      const mean = (expected * this.mirrorIntegralMs.get(rs)!) / spanMs;
+      const n = random.poisson(mean);
+      if (n === 0) continue;
+      const errors = this.serve(rs, n, this.behaviourFor(rs, nowMs, mean, 0, true), random, true);
+      out.push({ replicaSet: rs.name, requests: n, errors });
+    }
+    return out;
   }
 
   /** The ReplicaSet's behaviour in the tick [tickStart, nowMs), after the behaviour modifiers. */
-  private behaviourFor(rs: ReplicaSet, nowMs: number, expectedRequests: number): VersionBehaviour {
+  private behaviourFor(rs: ReplicaSet, nowMs: number, expectedRequests: number, headerMatched: number | undefined, mirrored: boolean): VersionBehaviour {
     let behaviour = this.o.behaviourOf(rs);
     const modifiers = (this.o.shareWith ?? this).behaviourModifiers;
     if (modifiers.length === 0) return behaviour;
@@ -192,19 +259,21 @@ export class TrafficModel {
       fromMs: this.tickStartMs,
       toMs: nowMs,
       requestsPerPodSecond: podSeconds > 0 ? expectedRequests / podSeconds : 0,
+      ...(headerMatched !== undefined ? { headerMatched } : {}),
+      ...(mirrored ? { mirrored } : {}),
     };
     for (const m of modifiers) behaviour = m(behaviour, ctx);
     return behaviour;
   }
 
-  private serve(rs: ReplicaSet, n: number, behaviour: VersionBehaviour): number {
+  private serve(rs: ReplicaSet, n: number, behaviour: VersionBehaviour, random: RandomStream, mirrored: boolean): number {
     let cached = this.latencyModels.get(rs);
     if (!cached || cached.p50 !== behaviour.latencyP50Ms || cached.p99 !== behaviour.latencyP99Ms) {
       cached = { p50: behaviour.latencyP50Ms, p99: behaviour.latencyP99Ms, model: latencyModel(behaviour, this.o.bucketsSeconds) };
       this.latencyModels.set(rs, cached);
     }
     const model = cached.model;
-    const errors = this.o.random.binomial(n, behaviour.errorRatio);
+    const errors = random.binomial(n, behaviour.errorRatio);
     let c = this.counters.get(rs);
     if (!c) {
       c = { requests: 0, errors: 0, cumulativeBuckets: new Float64Array(this.o.bucketsSeconds.length + 1), latencySumSeconds: 0 };
@@ -212,19 +281,26 @@ export class TrafficModel {
     }
     c.requests += n;
     c.errors += errors;
-    this.o.random.multinomial(n, model.bucketProbabilities, this.bucketCounts);
+    random.multinomial(n, model.bucketProbabilities, this.bucketCounts);
     let cumulative = 0;
     for (let b = 0; b < this.bucketCounts.length; b++) {
       cumulative += this.bucketCounts[b]!;
       c.cumulativeBuckets[b] = c.cumulativeBuckets[b]! + cumulative;
     }
-    const sum = n * model.meanSeconds + Math.sqrt(n * model.varianceSeconds2) * this.o.random.normal();
+    const sum = n * model.meanSeconds + Math.sqrt(n * model.varianceSeconds2) * random.normal();
     c.latencySumSeconds += Math.max(0, sum);
-    const per = this.perReplicaSet.get(rs) ?? { requests: 0, errors: 0 };
-    per.requests += n;
-    per.errors += errors;
+    const per = this.perReplicaSet.get(rs) ?? { requests: 0, errors: 0, mirrored: 0, mirroredErrors: 0 };
+    if (mirrored) {
+      per.mirrored += n;
+      per.mirroredErrors += errors;
+      this.totals.mirrored += n;
+      this.totals.mirroredFailed += errors;
+    } else {
+      per.requests += n;
+      per.errors += errors;
+      this.totals.failed += errors;
+    }
     this.perReplicaSet.set(rs, per);
-    this.totals.failed += errors;
     return errors;
   }
 

@@ -70,10 +70,28 @@ describe('failedRequests', () => {
     expect(judge({ failedRequests: { max: { kind: 'count', value: 0 }, version: 'app:v9', userFacing: false } })[0]).toMatchObject({ ok: true, expected: '≤ 0 failed of requests served by app:v9 (no pod ran this image)' });
   });
 
-  it('user-facing requests are every request until mirroring is simulated, and it says so', () => {
+  it('user-facing requests leave mirrored copies out; without userFacing they count', () => {
     const r = judge({ failedRequests: { max: { kind: 'ratio', value: 0.003 }, version: undefined, userFacing: true } })[0]!;
     expect(r.ok).toBe(true);
-    expect(r.expected).toBe('≤ 0.3% of user-facing requests (= all requests: rehearse does not simulate mirrored traffic yet)');
+    expect(r.expected).toBe('≤ 0.3% of user-facing requests (mirrored copies excluded)');
+    // 5 000 mirrored copies reached v2, 500 of them answered with an error: never a user's failure.
+    const mirroredObs: RunObservation = {
+      ...observation,
+      requests: {
+        ...observation.requests,
+        byVersion: [observation.requests.byVersion[0]!, { image: 'app:v2', total: 10_000, failed: 210, mirrored: 5_000, mirroredFailed: 500 }],
+        mirrored: { total: 5_000, failed: 500 },
+      },
+    };
+    const judgeM = (x: Partial<Expectations>) => evaluateExpectations({ ...NO_EXPECTATIONS, ...x }, mirroredObs);
+    const users = judgeM({ failedRequests: { max: { kind: 'ratio', value: 0.003 }, version: undefined, userFacing: true } })[0]!;
+    expect(users).toMatchObject({ ok: true, actual: '300 failed of 100000 (0.3%)' });
+    const all = judgeM({ failedRequests: { max: { kind: 'ratio', value: 0.003 }, version: undefined, userFacing: false } })[0]!;
+    expect(all).toMatchObject({ ok: false, expected: '≤ 0.3% of all requests, including 5000 mirrored copies', actual: '800 failed of 105000 (0.762%)' });
+    const v2 = judgeM({ failedRequests: { max: { kind: 'count', value: 210 }, version: 'app:v2', userFacing: true } })[0]!;
+    expect(v2).toMatchObject({ ok: true, actual: '210 failed of 10000 (2.1%)' });
+    // The user-facing ratio bound of the run is unchanged by mirrored copies.
+    expect(judgeM({ maxFailedRequestRatio: 0.003 })[0]!.ok).toBe(true);
   });
 });
 

@@ -193,9 +193,9 @@ describe('unknown fields', () => {
 
 describe('fields upstream defines that rehearse does not simulate', () => {
   it.each<[string, string, string]>([
-    ['canary', '      scaleDownDelaySeconds: 30\n', 'spec.strategy.canary.scaleDownDelaySeconds'],
-    ['canary', '      dynamicStableScale: true\n', 'spec.strategy.canary.dynamicStableScale'],
-    ['steps', '        - setCanaryScale: { replicas: 1 }\n', 'spec.strategy.canary.steps[0].setCanaryScale'],
+    ['canary', '      pingPong: { pingService: a, pongService: b }\n', 'spec.strategy.canary.pingPong'],
+    ['canary', '      canaryMetadata: { labels: { role: canary } }\n', 'spec.strategy.canary.canaryMetadata'],
+    ['steps', '        - plugin: { name: x }\n', 'spec.strategy.canary.steps[0].plugin'],
     ['steps', '        - experiment: { templates: [] }\n', 'spec.strategy.canary.steps[0].experiment'],
     ['spec', '  workloadRef: { kind: Deployment, name: web }\n', 'spec.workloadRef'],
   ])('%s %j', (where, snippet, field) => {

@@ -393,7 +393,7 @@ spec:
     it('suggest the closest known key', () => {
       const e = errorOf(scenario('  traffic: { rsp: 100 }\n'));
       expect(e).toMatchObject({ field: 'spec.traffic.rsp', line: 7, column: 14 });
-      expect(e.message).toBe('unknown field `rsp` in spec.traffic (a Traffic). Did you mean `rps`? Known fields: rps, profile, steps, service, preview.');
+      expect(e.message).toBe('unknown field `rsp` in spec.traffic (a Traffic). Did you mean `rps`? Known fields: rps, profile, steps, service, preview, headerShare, mirrorShare.');
     });
 
     it('at the top level and in letter case', () => {

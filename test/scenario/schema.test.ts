@@ -96,23 +96,25 @@ describe('shipped scenarios', () => {
 });
 
 /**
- * Feature documents under docs/ complete README's reference for their own keys of the format
- * (docs/blue-green.md: spec.traffic.preview; docs/operator-actions.md: spec.actions).
+ * Feature documents under docs/ (blue-green.md, operator-actions.md, canary.md, ...) document their
+ * own keys of the format, with example scenarios; together with README's reference they must name
+ * and exercise every key, and every example scenario in them must validate and parse.
  */
-const FEATURE_DOCS = ['docs/blue-green.md', 'docs/operator-actions.md'];
+const featureDocs = readdirSync('docs')
+  .filter((f) => f.endsWith('.md'))
+  .sort()
+  .map((f) => ({ file: `docs/${f}`, text: readFileSync(`docs/${f}`, 'utf8') }));
+const yamlBlocks = (text: string): string[] => [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+/** Example scenarios of the feature documents: the YAML blocks that are whole Scenario documents. */
+const featureExamples = featureDocs.flatMap((d) => yamlBlocks(d.text).filter((b) => /^kind: Scenario$/m.test(b)).map((b) => ({ file: d.file, example: b })));
 
 describe('README.md scenario file reference', () => {
   const readme = readFileSync('README.md', 'utf8');
-  const featureDocs = FEATURE_DOCS.map((f) => readFileSync(f, 'utf8'));
   const reference = readme.slice(readme.indexOf('## Scenario file reference'));
-  // A feature document's complete example scenario starts with the schema comment; it must validate too.
-  const featureExamples = featureDocs.flatMap((d) => [...d.matchAll(/```yaml\n(# yaml-language-server[\s\S]*?)```/g)].map((m) => m[1]!));
 
-  it('the feature documents\' example scenarios validate against the JSON Schema and parse', () => {
-    for (const example of featureExamples) {
-      expect(schemaAccepts(parseYaml(example)), ajv.errorsText(validate.errors)).toBe(true);
-      expect(() => parseScenario('example.yaml', example)).not.toThrow();
-    }
+  it.each(featureExamples.map((e, i) => [e.file, i, e.example] as const))('%s: example scenario %i validates against the JSON Schema and parses', (_file, _i, example) => {
+    expect(schemaAccepts(parseYaml(example)), ajv.errorsText(validate.errors)).toBe(true);
+    expect(() => parseScenario('example.yaml', example)).not.toThrow();
   });
 
   it('its complete example validates against the JSON Schema and parses', () => {
@@ -123,7 +125,7 @@ describe('README.md scenario file reference', () => {
     expect(() => parseScenario('example.yaml', example!)).not.toThrow();
   });
 
-  it('its example (with the feature documents\' examples) uses every key of the format', () => {
+  it('its example, with the feature documents\' examples, uses every key of the format', () => {
     const example = /```yaml\n([\s\S]*?)```/.exec(reference)![1]!;
     const used = new Set<string>();
     const collect = (v: unknown): void => {
@@ -136,7 +138,7 @@ describe('README.md scenario file reference', () => {
       }
     };
     collect(parseYaml(example));
-    for (const doc of featureDocs) for (const block of doc.matchAll(/```yaml\n([\s\S]*?)```/g)) collect(parseYaml(block[1]!));
+    for (const e of featureExamples) collect(parseYaml(e.example));
     const missing: string[] = [];
     const visit = (fs: FieldSchema, path: string): void => {
       if (fs.type === 'object') {
@@ -151,9 +153,9 @@ describe('README.md scenario file reference', () => {
     expect(missing).toEqual([]);
   });
 
-  it('its tables name every key of the format', () => {
+  it('its tables, with the feature documents, name every key of the format', () => {
     // Keys are written alone (`rps`) or as dotted paths (`spec.cluster.podStartup`, `latency.p50`).
-    const documented = [reference, ...FEATURE_DOCS.map((doc) => readFileSync(doc, 'utf8'))].join('\n');
+    const documented = [reference, ...featureDocs.map((d) => d.text)].join('\n');
     const named = new Set([...documented.matchAll(/`([A-Za-z0-9.]+)`/g)].flatMap((m) => m[1]!.split('.')));
     const missing: string[] = [];
     const visit = (fs: FieldSchema, key: string): void => {
