@@ -6,6 +6,8 @@
 import { AnalysisController } from './analysis/analysisController.js';
 import type { AnalysisRun } from './analysis/analysisRun.js';
 import { PrometheusProvider } from './analysis/providers/prometheus.js';
+import { AnalysisProviders } from './analysis/providers/dispatch.js';
+import { NO_PROVIDERS } from './analysis/providers/spec.js';
 import type { ExprVersion } from './analysis/condition/index.js';
 import { Cluster } from './cluster/cluster.js';
 import { LognormalStartup, type PodStartupModel } from './cluster/podModel.js';
@@ -223,9 +225,20 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     errorCode: scenario.metrics.errorCode,
   });
   const provider = new PrometheusProvider({ store, prometheusVersion, exprVersion: options.exprVersion ?? scenario.exprVersion });
-  const analysis = new AnalysisController(kernel, trace, provider);
-
   const rollout = new SimRollout({ ...manifest, spec: { ...manifest.spec, template: initialTemplate } });
+  // Web, job and fixture metrics answer from the scenario (sim/analysis/providers/dispatch.ts).
+  const providers = new AnalysisProviders({
+    prometheus: provider,
+    spec: scenario.providers ?? NO_PROVIDERS,
+    traffic: { store, prometheusVersion, stableHash: () => rollout.status.stableRS },
+    exprVersion: options.exprVersion ?? scenario.exprVersion,
+    imageOf: (hash) => {
+      const rs = cluster.replicaSets.find((r) => r.podTemplateHash === hash);
+      return rs ? imageOf(rs.template) : undefined;
+    },
+  });
+  const analysis = new AnalysisController(kernel, trace, providers, manifests.secrets ?? []);
+
   const byName = <T extends { metadata: { name: string } }>(xs: readonly T[]): Map<string, T> => new Map(xs.map((x) => [x.metadata.name, x]));
   const controller = new RolloutController({
     kernel,
@@ -303,6 +316,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   }
   traffic.routingChanged(kernel.nowMs);
 
+  warnings.push(...providers.warnings);
   for (const c of provider.coverage.values()) {
     for (const sel of c.neverMatched ?? []) {
       warnings.push(

@@ -21,12 +21,12 @@ export interface MeasurementProvider {
    * Takes one measurement of `metric` started at virtual time `nowMs`. A query that takes time
    * returns finishedAt > startedAt: the reconcile that ran it then lasts until it finished.
    */
-  run(metric: ResolvedMetric, nowMs: number): Measurement;
+  run(metric: ResolvedMetric, nowMs: number, run?: AnalysisRunLabels): Measurement;
   /**
    * Completes an in-flight measurement (`Provider.Resume`); providers whose `run` always finishes
    * leave it out, and the measurement stays as it is (upstream logs a warning and returns it).
    */
-  resume?(metric: ResolvedMetric, m: Measurement, nowMs: number): Measurement;
+  resume?(metric: ResolvedMetric, m: Measurement, nowMs: number, run?: AnalysisRunLabels): Measurement;
   /** Stops an in-flight measurement of a terminating run (`Provider.Terminate`). */
   terminate?(metric: ResolvedMetric, m: Measurement, nowMs: number): Measurement;
 }
@@ -123,7 +123,7 @@ export class AnalysisRun {
       if (last && last.finishedAt === undefined) {
         // generateMetricTasks: an in-flight measurement is resumed — or terminated when the run is
         // terminating — before the terminating check that skips new measurements.
-        const next = terminating ? this.terminateMeasurement(provider, metric, last, nowMs) : (provider.resume?.(metric, last, nowMs) ?? last);
+        const next = terminating ? this.terminateMeasurement(provider, metric, last, nowMs) : (provider.resume?.(metric, last, nowMs, this.labels) ?? last);
         taken.push({ metric, measurement: next, resumed: true });
         continue;
       }
@@ -134,11 +134,11 @@ export class AnalysisRun {
           // the first reconcile, so a delayed metric never runs in the first reconcile.
           if (this.startedAt === undefined || nowMs < this.startedAt + metric.initialDelayMs) continue;
         }
-        taken.push({ metric, measurement: provider.run(metric, nowMs) });
+        taken.push({ metric, measurement: provider.run(metric, nowMs, this.labels) });
         continue;
       }
       if (metric.effectiveCount !== undefined && (result?.count ?? 0) >= metric.effectiveCount) continue;
-      if (nowMs > (last.finishedAt ?? nowMs) + waitAfter(metric, last)) taken.push({ metric, measurement: provider.run(metric, nowMs) });
+      if (nowMs > (last.finishedAt ?? nowMs) + waitAfter(metric, last)) taken.push({ metric, measurement: provider.run(metric, nowMs, this.labels) });
     }
     let untilMs = nowMs;
     for (const t of taken) if (isCompleted(t.measurement.phase)) untilMs = Math.max(untilMs, t.measurement.finishedAt ?? nowMs);

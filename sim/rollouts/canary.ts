@@ -666,6 +666,7 @@ export class CanaryReconcile {
       stableHash: this.stableRS?.podTemplateHash,
       latestHash: podHash,
       rolloutFields: { name: this.ro.name, namespace: this.ro.namespace },
+      rollout: this.ro,
       analysisTemplates: this.c.options.analysisTemplates,
       clusterAnalysisTemplates: this.c.options.clusterAnalysisTemplates,
     });

@@ -15,6 +15,7 @@ import type { FaultParamType, FaultParamValue, FaultSpec } from '../faults/types
 import { suggestName } from '../manifests/suggest.js';
 import type { ScenarioSpec, VersionSpec } from './types.js';
 import { EXPECT_SCHEMA, parseExpectations } from '../expect/parse.js';
+import { parseProviders, PROVIDERS_SCHEMA } from './providers.js';
 
 export const SCENARIO_API_VERSION = 'rehearse.dev/v1alpha1';
 
@@ -55,6 +56,8 @@ const specSchema = obj(
       type: 'list',
       items: { type: 'object', name: 'Fault', fields: { kind: str, at: str, for: str, target: str }, required: { kind: 'every fault needs a `kind`', at: 'every fault needs `at` (when it starts)' }, open: true },
     },
+    // What web, job and fixture metrics answer (docs/analysis.md); checked by parseProviders.
+    providers: PROVIDERS_SCHEMA,
   },
   // A scenario without manifests cannot run; saying so here reports it with every other problem.
   { manifests: MANIFESTS_NEEDED },
@@ -78,7 +81,7 @@ export const scenarioSchema: ObjectSchema = obj(
 /** "1s", "1ms": a minimum duration as the user would write it. */
 const formatMinimum = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
 
-class ValueChecker {
+export class ValueChecker {
   readonly errors: Diagnostic[] = [];
   /** Field paths already reported (structurally or here); checks across fields skip them. */
   private readonly failed: string[];
@@ -252,6 +255,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
   const expect = parseExpectations(c, objAt(spec, 'expect'));
 
   const faults = parseFaults(c, (field(spec, 'faults') as Json[] | undefined) ?? []);
+  const providers = parseProviders(c, objAt(spec, 'providers'));
 
   const ev = field(spec, 'exprVersion');
   let exprVersion: '1.15' | '1.17' = d.exprVersion;
@@ -284,6 +288,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     prometheusVersion,
     exprVersion,
     faults,
+    ...(providers !== undefined ? { providers } : {}),
     podStartup: { medianMs, p99Ms },
     initialRevisionReady: (field(objAt(spec, 'cluster'), 'initialRevisionReady') as boolean | undefined) ?? d.initialRevisionReady,
     traffic: { rps, steps, service: strAt(traffic, 'service') },

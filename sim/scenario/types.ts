@@ -4,6 +4,7 @@
 import type { FaultSpec } from '../faults/types.js';
 import type { SourcePosition } from '../manifests/types.js';
 import type { Expectations } from '../expect/types.js';
+import type { ProvidersSpec } from '../analysis/providers/spec.js';
 
 export type Outcome = 'promoted' | 'aborted' | 'paused' | 'progressing';
 
@@ -48,6 +49,8 @@ export interface ScenarioSpec {
     | { readonly atMs: number; readonly image: string | undefined; readonly container: string | undefined }
     | undefined;
   readonly expect: Expectations;
+  /** What web, job and fixture metric providers answer (docs/analysis.md); absent = nothing described. */
+  readonly providers?: ProvidersSpec;
   /** Injected failures, in the order written (sim/faults/catalogue.ts lists the kinds). */
   readonly faults: readonly FaultSpec[];
   /** Where each field was written, for errors found after parsing (e.g. a missing manifest). */

@@ -97,7 +97,10 @@ describe('shipped scenarios', () => {
 
 describe('README.md scenario file reference', () => {
   const readme = readFileSync('README.md', 'utf8');
-  const reference = readme.slice(readme.indexOf('## Scenario file reference'));
+  // Feature docs with their own complete example and key table (docs/analysis.md: spec.providers)
+  // count as part of the reference.
+  const featureDocs = ['docs/analysis.md'].map((f) => readFileSync(f, 'utf8'));
+  const reference = readme.slice(readme.indexOf('## Scenario file reference')) + featureDocs.join('\n');
 
   it('its complete example validates against the JSON Schema and parses', () => {
     const example = /```yaml\n([\s\S]*?)```/.exec(reference)?.[1];
@@ -120,6 +123,7 @@ describe('README.md scenario file reference', () => {
       }
     };
     collect(parseYaml(example));
+    for (const doc of featureDocs) for (const m of doc.matchAll(/```yaml\n([\s\S]*?)```/g)) collect(parseYaml(m[1]!));
     const missing: string[] = [];
     const visit = (fs: FieldSchema, path: string): void => {
       if (fs.type === 'object') {
