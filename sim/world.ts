@@ -64,6 +64,7 @@ export interface AnalysisRunSummary {
   readonly phase: string;
   readonly message: string;
   readonly measurements: readonly { readonly t: number; readonly metric: string; readonly phase: string; readonly value: string | null; readonly message: string | null }[];
+  readonly dryRunSummary?: { readonly count: number; readonly successful: number; readonly failed: number; readonly inconclusive: number; readonly error: number };
 }
 
 export interface RunResult {
@@ -411,6 +412,8 @@ function summarise(i: SummaryInput): RunResult {
         value: (e.value as string | null) ?? null,
         message: (e.message as string | null) ?? null,
       })),
+    // status.dryRunSummary, shown only for runs with dry-run metrics (keeps other summaries as they were).
+    ...(run.dryRunSummary.count > 0 ? { dryRunSummary: { ...run.dryRunSummary } } : {}),
   }));
 
   const totals = i.traffic.totals;
