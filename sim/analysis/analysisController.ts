@@ -103,6 +103,35 @@ export class AnalysisController {
     return run;
   }
 
+  /**
+   * `FilterAnalysisRunsToDelete` + `deleteAnalysisRuns` (utils/analysis/filter.go, rollout/analysis.go):
+   * among the rollout's non-current runs, newest first, a run is deleted when no ReplicaSet has its
+   * pod-template hash, or when it is beyond the newest `limitSuccessful` Successful runs or the
+   * newest `limitUnsuccessful` Failed/Error/Inconclusive ones; runs still going are kept.
+   */
+  deleteBeyondHistory(others: readonly AnalysisRun[], rsHashes: readonly string[], limitSuccessful: number, limitUnsuccessful: number): void {
+    // Newest first: by creation time, then by creation order (the API server's timestamps are whole seconds).
+    const newestFirst = [...others].sort((a, b) => b.createdAtMs - a.createdAtMs || this.runs.indexOf(b) - this.runs.indexOf(a));
+    let successful = 0;
+    let unsuccessful = 0;
+    for (const run of newestFirst) {
+      let remove = !rsHashes.includes(run.labels.podTemplateHash);
+      if (!remove && run.phase === 'Successful') remove = ++successful > limitSuccessful;
+      else if (!remove && (run.phase === 'Failed' || run.phase === 'Error' || run.phase === 'Inconclusive')) remove = ++unsuccessful > limitUnsuccessful;
+      if (remove) this.delete(run);
+    }
+  }
+
+  /** The run is gone from the API server: no more reconciles, no longer listed for its rollout. */
+  private delete(run: AnalysisRun): void {
+    if (run.deleted) return;
+    run.deleted = true;
+    this.owners.delete(run);
+    this.kernel.cancel(this.timers.get(run));
+    this.timers.delete(run);
+    this.trace.record('analysisRun', { run: run.name, phase: 'Deleted' });
+  }
+
   /** `cancelAnalysisRuns`: PATCH spec.terminate=true on a run that is not completed. */
   terminate(run: AnalysisRun): void {
     if (run.terminate || isCompleted(run.phase)) return;
@@ -191,11 +220,11 @@ export class AnalysisController {
   start(): void {
     if (this.stopsPending > 0 && --this.stopsPending > 0) return;
     this.down = false;
-    for (const run of this.runs) if (!isCompleted(run.phase)) this.scheduleReconcile(run, this.kernel.nowMs);
+    for (const run of this.runs) if (!isCompleted(run.phase) && !run.deleted) this.scheduleReconcile(run, this.kernel.nowMs);
   }
 
   private scheduleReconcile(run: AnalysisRun, atMs: number): void {
-    if (this.down) return;
+    if (this.down || run.deleted) return;
     const existing = this.timers.get(run);
     if (existing && !existing.cancelled && existing.atMs <= atMs) return;
     this.kernel.cancel(existing);

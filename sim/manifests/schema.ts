@@ -56,7 +56,6 @@ export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<str
   ['Rollout spec.workloadRef', { support: 'notSimulated', note: 'the pod template must be written inline in spec.template' }],
   ['Rollout spec.restartAt', { support: 'notSimulated', note: 'pod restarts are not modelled' }],
   ['Rollout spec.rollbackWindow', { support: 'notSimulated', note: 'fast-track rollbacks within a window are not modelled' }],
-  ['Rollout spec.analysis', { support: 'noEffect', note: 'AnalysisRun history limits only affect garbage collection' }],
   ['Rollout spec.selector.matchExpressions', { support: 'notSimulated', note: 'only selector.matchLabels is supported' }],
   ['Rollout spec.strategy.blueGreen', { support: 'notSimulated', note: 'only the canary strategy is simulated' }],
   // CanaryStrategy

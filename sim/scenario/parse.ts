@@ -101,8 +101,19 @@ export class ValueChecker {
 
   /** Values that were read but do not fit together (e.g. steps out of order). */
   conflict(path: string, message: string): void {
-    const at = this.positions.get(path) ?? { file: this.file, line: 0, column: 0 };
+    const at = this.positions.get(path) ?? this.nearestPosition(path) ?? { file: this.file, line: 0, column: 0 };
     this.errors.push({ severity: 'error', file: at.file, line: at.line, column: at.column, field: path, message });
+  }
+
+  /** Inside values the walker does not enter (e.g. a fixture's JSON): the closest enclosing field. */
+  private nearestPosition(path: string): SourcePosition | undefined {
+    for (let p = path; p !== ''; ) {
+      const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+      p = cut <= 0 ? '' : p.slice(0, cut);
+      const found = this.positions.get(p);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /**

@@ -227,3 +227,87 @@ describe('fixtures shaped per provider', () => {
     expect(['0', '[]']).toContain(byMetric.dd!.value);
   });
 });
+
+describe('several templates, nested templates, ClusterAnalysisTemplates (getAnalysisTemplatesFromRefs)', () => {
+  const cluster = `apiVersion: argoproj.io/v1alpha1
+kind: ClusterAnalysisTemplate
+metadata: {name: shared}
+spec:
+  metrics:
+    - name: shared-check
+      provider: { prometheus: { query: "vector(1)" } }
+`;
+  it('a template nesting a ClusterAnalysisTemplate: its metrics first, then the nested ones', () => {
+    const r = runWith([
+      rolloutYaml({ replicas: 2, canary: STEPS }),
+      template(`    - name: own-check\n      provider: { prometheus: { query: "vector(1)" } }\n`, '  templates: [{templateName: shared, clusterScope: true}]\n'),
+      cluster,
+    ]);
+    expect(stepRun(r).measurements.map((m) => m.metric)).toEqual(['own-check', 'shared-check']);
+    expect(stepRun(r).phase).toBe('Successful');
+  });
+
+  it('two templates with a metric of the same name: load error as upstream words it', () => {
+    expect(() =>
+      loadManifests([
+        { name: 'r.yaml', text: rolloutYaml({ replicas: 2, canary: 'steps:\n  - setWeight: 50\n  - analysis:\n      templates: [{templateName: t}, {templateName: shared, clusterScope: true}]' }) },
+        { name: 't.yaml', text: template(`    - name: shared-check\n      provider: { prometheus: { query: "vector(1)" } }\n`) },
+        { name: 'c.yaml', text: cluster },
+      ]),
+    ).toThrow(/templateNames: \[t shared\]: two metrics have the same name 'shared-check'/);
+  });
+});
+
+describe('fieldRef outside metadata (extractValueFromRollout)', () => {
+  it('spec.template.spec.containers[0].image is the image of the rollout being analysed', () => {
+    const r = runWith([
+      rolloutYaml({ replicas: 2, canary: 'steps:\n  - setWeight: 50\n  - analysis:\n      templates: [{templateName: t}]\n      args: [{name: image, valueFrom: {fieldRef: {fieldPath: "spec.template.spec.containers[0].image"}}}]' }),
+      template(`    - name: smoke\n      provider: { web: { url: "http://smoke/{{args.image}}" } }\n`, '  args: [{name: image}]\n'),
+    ], { web: [{ url: 'http://smoke/app:v2', fromMs: 0, version: undefined, status: 200, body: 'fine', latencyMs: 0 }] });
+    expect(stepRun(r).measurements[0]).toMatchObject({ phase: 'Successful', value: 'fine' });
+  });
+});
+
+describe('termination of in-flight Jobs (runMeasurements: Terminate)', () => {
+  it('a failing metric terminates the run; the still-running Job is marked Successful "Metric Terminated"', () => {
+    const r = runWith([
+      rolloutYaml({ replicas: 2, canary: STEPS }),
+      template(`    - name: e2e
+      provider: { job: { spec: { template: { spec: { containers: [{name: e2e, image: "e2e:1"}] } } } } }
+    - name: bad
+      successCondition: result[0] < 0
+      provider: { prometheus: { query: "vector(1)" } }
+`),
+    ], { job: [{ metric: 'e2e', version: undefined, afterMs: 600_000, outcome: 'Complete' }] });
+    const e2e = stepRun(r).measurements.filter((m) => m.metric === 'e2e');
+    expect(e2e.map((m) => [m.t, m.phase, m.message])).toEqual([
+      [61_000, 'Running', null],
+      [61_000, 'Successful', 'Metric Terminated'],
+    ]);
+    expect(stepRun(r).phase).toBe('Failed');
+  });
+});
+
+describe('kayenta through fixtures', () => {
+  it('score 80 with threshold pass 90, marginal 75 ⇒ Inconclusive ⇒ the rollout pauses', () => {
+    const r = runWith([
+      rolloutYaml({ replicas: 2, canary: STEPS }),
+      template(`    - name: judge\n      provider: { kayenta: { threshold: { pass: 90, marginal: 75 } } }\n`),
+    ], { fixtures: new Map([['judge', [{ version: undefined, values: [{ fromMs: 0, value: 80 }] }]]]) });
+    expect(stepRun(r).measurements[0]).toMatchObject({ phase: 'Inconclusive', value: '80' });
+    expect(r.outcome).toBe('paused');
+  });
+});
+
+describe('run history limits (FilterAnalysisRunsToDelete)', () => {
+  it('successfulRunHistoryLimit 2: of six Successful step runs, the oldest are deleted once they are not current', () => {
+    const steps = ['setWeight: 50', ...Array.from({ length: 6 }, () => 'analysis: {templates: [{templateName: t}]}'), 'setWeight: 100'].map((s) => `  - ${s}`).join('\n');
+    const manifest = rolloutYaml({ replicas: 2, canary: `steps:\n${steps}` }).replace('spec:\n  replicas: 2', 'spec:\n  replicas: 2\n  analysis: {successfulRunHistoryLimit: 2}');
+    const r = runWith([manifest, analysisTemplateYaml('t', [{ name: 'ok', query: 'vector(1)' }])]);
+    const deleted = r.trace.filter((e) => e.type === 'analysisRun' && e.phase === 'Deleted').map((e) => e.run);
+    // Runs of steps 1..6 (names end in -<revision>-<step index>). While step k's run is current the
+    // others are 1..k-1, newest two kept; once step 6 is done no run is current: 5 and 6 are kept.
+    expect(deleted.map((n) => String(n).replace(/^demo-[a-z0-9]+-/, ''))).toEqual(['2-1', '2-2', '2-3', '2-4']);
+    expect(r.outcome).toBe('promoted');
+  });
+});
