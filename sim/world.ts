@@ -6,6 +6,8 @@
 import { AnalysisController } from './analysis/analysisController.js';
 import type { AnalysisRun } from './analysis/analysisRun.js';
 import { PrometheusProvider } from './analysis/providers/prometheus.js';
+import { AnalysisProviders } from './analysis/providers/dispatch.js';
+import { NO_PROVIDERS } from './analysis/providers/spec.js';
 import type { ExprVersion } from './analysis/condition/index.js';
 import { Cluster } from './cluster/cluster.js';
 import { LognormalStartup, type PodStartupModel } from './cluster/podModel.js';
@@ -73,6 +75,7 @@ export interface AnalysisRunSummary {
   readonly phase: string;
   readonly message: string;
   readonly measurements: readonly { readonly t: number; readonly metric: string; readonly phase: string; readonly value: string | null; readonly message: string | null }[];
+  readonly dryRunSummary?: { readonly count: number; readonly successful: number; readonly failed: number; readonly inconclusive: number; readonly error: number };
 }
 
 export interface RunResult {
@@ -295,9 +298,20 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     errorCode: scenario.metrics.errorCode,
   });
   const provider = new PrometheusProvider({ store, prometheusVersion, exprVersion: options.exprVersion ?? scenario.exprVersion });
-  const analysis = new AnalysisController(kernel, trace, provider);
-
   const rollout = new SimRollout({ ...manifest, spec: { ...manifest.spec, template: initialTemplate } });
+  // Web, job and fixture metrics answer from the scenario (sim/analysis/providers/dispatch.ts).
+  const providers = new AnalysisProviders({
+    prometheus: provider,
+    spec: scenario.providers ?? NO_PROVIDERS,
+    traffic: { store, prometheusVersion, stableHash: () => rollout.status.stableRS },
+    exprVersion: options.exprVersion ?? scenario.exprVersion,
+    imageOf: (hash) => {
+      const rs = cluster.replicaSets.find((r) => r.podTemplateHash === hash);
+      return rs ? imageOf(rs.template) : undefined;
+    },
+  });
+  const analysis = new AnalysisController(kernel, trace, providers, manifests.secrets ?? []);
+
   const byName = <T extends { metadata: { name: string } }>(xs: readonly T[]): Map<string, T> => new Map(xs.map((x) => [x.metadata.name, x]));
   const controller = new RolloutController({
     kernel,
@@ -388,6 +402,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   previewTraffic?.routingChanged(kernel.nowMs);
   if (actions) warnings.push(...actions.failures);
 
+  warnings.push(...providers.warnings);
   for (const c of provider.coverage.values()) {
     for (const sel of c.neverMatched ?? []) {
       warnings.push(
@@ -505,6 +520,8 @@ function summarise(i: SummaryInput): RunResult {
         value: (e.value as string | null) ?? null,
         message: (e.message as string | null) ?? null,
       })),
+    // status.dryRunSummary, shown only for runs with dry-run metrics (keeps other summaries as they were).
+    ...(run.dryRunSummary.count > 0 ? { dryRunSummary: { ...run.dryRunSummary } } : {}),
   }));
 
   const totals = i.traffic.totals;

@@ -2,7 +2,7 @@
 // `reconcileAnalysisRun`, `assessMetricStatus`, `assessRunStatus`, `calculateNextReconcileTime`
 // — semantics digest §4.1–4.3. The run is pure state plus a `reconcile(now)` that takes due
 // measurements through a provider and returns when it next needs attention.
-import { isCompleted, type AnalysisPhase, type Measurement, type MetricResult, type RolloutAnalysisType } from './types.js';
+import { isCompleted, type AnalysisPhase, type Measurement, type MetricResult, type RolloutAnalysisType, type RunSummary } from './types.js';
 import type { ResolvedMetric } from './metric.js';
 import { DefaultErrorRetryIntervalSeconds, DefaultMeasurementHistoryLimit } from '../rollouts/defaults.js';
 
@@ -21,7 +21,22 @@ export interface MeasurementProvider {
    * Takes one measurement of `metric` started at virtual time `nowMs`. A query that takes time
    * returns finishedAt > startedAt: the reconcile that ran it then lasts until it finished.
    */
-  run(metric: ResolvedMetric, nowMs: number): Measurement;
+  run(metric: ResolvedMetric, nowMs: number, run?: AnalysisRunLabels): Measurement;
+  /**
+   * Completes an in-flight measurement (`Provider.Resume`); providers whose `run` always finishes
+   * leave it out, and the measurement stays as it is (upstream logs a warning and returns it).
+   */
+  resume?(metric: ResolvedMetric, m: Measurement, nowMs: number, run?: AnalysisRunLabels): Measurement;
+  /** Stops an in-flight measurement of a terminating run (`Provider.Terminate`). */
+  terminate?(metric: ResolvedMetric, m: Measurement, nowMs: number): Measurement;
+}
+
+/** Per-run settings resolved at creation besides the metrics. */
+export interface RunSettings {
+  /** measurementRetention: metric name → measurements kept (default 10). */
+  readonly retention?: ReadonlyMap<string, number>;
+  /** Secret values used by the run's arguments: masked as `*****` in measurement messages. */
+  readonly secrets?: readonly string[];
 }
 
 /** Called for every measurement the run records, at the instant it is recorded. */
@@ -40,7 +55,7 @@ export interface InFlightReconcile {
   readonly untilMs: number;
   /** `terminating` as the reconcile computed it at its start. */
   readonly terminating: boolean;
-  readonly measurements: readonly { readonly metric: ResolvedMetric; readonly measurement: Measurement }[];
+  readonly measurements: readonly { readonly metric: ResolvedMetric; readonly measurement: Measurement; readonly resumed?: boolean }[];
 }
 
 export interface AnalysisRunLabels {
@@ -61,6 +76,12 @@ export class AnalysisRun {
   readonly results = new Map<string, MetricResult>();
   /** The reconcile waiting for slow queries, if any (see InFlightReconcile). */
   inFlight: InFlightReconcile | undefined;
+  /** status.runSummary: the non-dry-run metrics, tallied by `assessRunStatus`. */
+  runSummary: RunSummary = emptySummary();
+  /** status.dryRunSummary: the dry-run metrics. */
+  dryRunSummary: RunSummary = emptySummary();
+  /** Deleted by the Rollout controller's history limits (kept here for the summary only). */
+  deleted = false;
 
   constructor(
     readonly name: string,
@@ -69,6 +90,7 @@ export class AnalysisRun {
     readonly createdAtMs: number,
     /** Set when arguments could not be resolved: the run goes straight to Error with this message. */
     readonly resolutionError: string | undefined = undefined,
+    readonly settings: RunSettings = {},
   ) {}
 
   /**
@@ -93,41 +115,59 @@ export class AnalysisRun {
       return undefined;
     }
     const terminating = this.terminate || this.anyNonDryRunMetricFailed();
-    const taken: { metric: ResolvedMetric; measurement: Measurement }[] = [];
+    const taken: { metric: ResolvedMetric; measurement: Measurement; resumed?: boolean }[] = [];
     for (const metric of this.metrics) {
       const result = this.results.get(metric.name);
       if (result && isCompleted(result.phase)) continue;
-      if (terminating) continue;
       const last = result?.measurements.at(-1);
+      if (last && last.finishedAt === undefined) {
+        // generateMetricTasks: an in-flight measurement is resumed — or terminated when the run is
+        // terminating — before the terminating check that skips new measurements.
+        const next = terminating ? this.terminateMeasurement(provider, metric, last, nowMs) : (provider.resume?.(metric, last, nowMs, this.labels) ?? last);
+        taken.push({ metric, measurement: next, resumed: true });
+        continue;
+      }
+      if (terminating) continue;
       if (!last) {
         if (metric.initialDelayMs !== undefined && metric.initialDelayMs > 0) {
           // Upstream measures initialDelay from run.status.startedAt, which is only set at the end of
           // the first reconcile, so a delayed metric never runs in the first reconcile.
           if (this.startedAt === undefined || nowMs < this.startedAt + metric.initialDelayMs) continue;
         }
-        taken.push({ metric, measurement: provider.run(metric, nowMs) });
+        taken.push({ metric, measurement: provider.run(metric, nowMs, this.labels) });
         continue;
       }
       if (metric.effectiveCount !== undefined && (result?.count ?? 0) >= metric.effectiveCount) continue;
-      if (nowMs > (last.finishedAt ?? nowMs) + waitAfter(metric, last)) taken.push({ metric, measurement: provider.run(metric, nowMs) });
+      if (nowMs > (last.finishedAt ?? nowMs) + waitAfter(metric, last)) taken.push({ metric, measurement: provider.run(metric, nowMs, this.labels) });
     }
     let untilMs = nowMs;
-    for (const t of taken) untilMs = Math.max(untilMs, t.measurement.finishedAt ?? nowMs);
+    for (const t of taken) if (isCompleted(t.measurement.phase)) untilMs = Math.max(untilMs, t.measurement.finishedAt ?? nowMs);
     if (untilMs > nowMs) {
       this.inFlight = { startedAtMs: nowMs, untilMs, terminating, measurements: taken };
       return untilMs;
     }
-    for (const t of taken) this.record(t.metric, t.measurement, onMeasurement);
+    for (const t of taken) this.record(t.metric, t.measurement, onMeasurement, t.resumed, nowMs);
     this.assess(nowMs, terminating);
+    this.trimMeasurements();
     return isCompleted(this.phase) ? undefined : this.nextReconcileTime();
+  }
+
+  /**
+   * `runMeasurements` on an in-flight measurement of a terminating run: the provider's Terminate, and
+   * a Successful result is labelled "Metric Terminated". A provider without Terminate leaves it.
+   */
+  private terminateMeasurement(provider: MeasurementProvider, metric: ResolvedMetric, m: Measurement, nowMs: number): Measurement {
+    const t = provider.terminate?.(metric, m, nowMs) ?? m;
+    return t.phase === 'Successful' ? { ...t, message: 'Metric Terminated' } : t;
   }
 
   /** The end of a reconcile that waited for slow queries: record in spec order, then assess. */
   private finishInFlight(nowMs: number, onMeasurement: MeasurementListener | undefined): number | undefined {
     const f = this.inFlight!;
     this.inFlight = undefined;
-    for (const t of f.measurements) this.record(t.metric, t.measurement, onMeasurement);
+    for (const t of f.measurements) this.record(t.metric, t.measurement, onMeasurement, t.resumed, nowMs);
     this.assess(nowMs, f.terminating);
+    this.trimMeasurements();
     return isCompleted(this.phase) ? undefined : this.nextReconcileTime();
   }
 
@@ -172,11 +212,25 @@ export class AnalysisRun {
     return r;
   }
 
-  /** Tallies a finished measurement exactly as upstream: errors do not count toward `count`. */
-  private record(metric: ResolvedMetric, m: Measurement, onMeasurement: MeasurementListener | undefined): void {
+  /**
+   * Tallies a measurement exactly as upstream: errors do not count toward `count`; a resumed
+   * measurement replaces the in-flight one; an unfinished one (a Job just created) is only stored.
+   */
+  private record(metric: ResolvedMetric, measurement: Measurement, onMeasurement: MeasurementListener | undefined, resumed = false, nowMs = measurement.startedAt): void {
     const r = this.resultFor(metric);
-    r.measurements.push(m);
+    let m = measurement;
+    // runMeasurements: a completed measurement without finishedAt gets "now".
+    if (isCompleted(m.phase) && m.finishedAt === undefined) m = { ...m, finishedAt: nowMs };
+    for (const secret of this.settings.secrets ?? []) {
+      if (secret !== '' && m.message !== undefined) m = { ...m, message: m.message.split(secret).join('*****') };
+    }
+    if (resumed && r.measurements.length > 0) {
+      const before = r.measurements[r.measurements.length - 1]!;
+      if (before === m) return;
+      r.measurements[r.measurements.length - 1] = m;
+    } else r.measurements.push(m);
     onMeasurement?.(metric, m);
+    if (!isCompleted(m.phase)) return;
     switch (m.phase) {
       case 'Successful':
         r.successful++;
@@ -204,7 +258,18 @@ export class AnalysisRun {
       default:
         break;
     }
-    if (r.measurements.length > MEASUREMENT_HISTORY_LIMIT) r.measurements.splice(0, r.measurements.length - MEASUREMENT_HISTORY_LIMIT);
+  }
+
+  /**
+   * `garbageCollectMeasurements`: after assessment, each metric keeps its newest 10 measurements, or
+   * the limit of the measurementRetention rule that matched it (a limit ≤ 0 keeps the default).
+   */
+  private trimMeasurements(): void {
+    for (const r of this.results.values()) {
+      const custom = this.settings.retention?.get(r.name);
+      const limit = custom !== undefined && custom > 0 ? custom : MEASUREMENT_HISTORY_LIMIT;
+      if (r.measurements.length > limit) r.measurements.splice(0, r.measurements.length - limit);
+    }
   }
 
   /** `assessMetricStatus` for every metric, then `assessRunStatus` (digest §4.2, §4.3). */
@@ -213,7 +278,11 @@ export class AnalysisRun {
     let worstMessage = this.terminate ? 'Run Terminated' : '';
     let allCompleted = true;
     this.startedAt ??= nowMs;
+    const runSummary = emptySummary();
+    const dryRunSummary = emptySummary();
     for (const metric of this.metrics) {
+      const summary = metric.dryRun ? dryRunSummary : runSummary;
+      summary.count++;
       const r = this.results.get(metric.name);
       if (!r) {
         allCompleted = false;
@@ -228,19 +297,26 @@ export class AnalysisRun {
         allCompleted = false;
         continue;
       }
+      const limit = limitReason(metric, r);
+      // The summaries count the phase of the exceeded limit, and Successful when none was exceeded
+      // (so a metric Inconclusive for want of consecutive successes counts as Successful there).
+      tally(summary, limit.phase ?? 'Successful');
       if (metric.dryRun) {
+        // Dry-run metrics never decide the run; their message says which limit they exceeded.
         worst ??= 'Successful';
+        if (limit.reason !== '') r.message = `Metric assessed ${phase} due to ${limit.reason}`;
         continue;
       }
       if (worst === undefined || PHASE_RANK[phase]! > PHASE_RANK[worst]!) {
         worst = phase;
-        const reason = limitReason(metric, r);
-        if (reason !== '') {
-          worstMessage = `Metric "${metric.name}" assessed ${phase} due to ${reason}`;
+        if (limit.reason !== '') {
+          worstMessage = `Metric "${metric.name}" assessed ${phase} due to ${limit.reason}`;
           if (r.message !== '') worstMessage += `: "Error Message: ${r.message}"`;
         }
       }
     }
+    this.runSummary = runSummary;
+    this.dryRunSummary = dryRunSummary;
     let next: AnalysisPhase;
     let message = worstMessage.trim();
     if (terminating) next = worst ?? 'Successful';
@@ -289,6 +365,12 @@ export class AnalysisRun {
         }
         continue;
       }
+      if (last.finishedAt === undefined) {
+        // In flight without resumeAt: upstream waits for an outside event (the Job informer), which
+        // comes when the simulated Job ends.
+        if (last.completesAtMs !== undefined) consider(last.completesAtMs);
+        continue;
+      }
       if (metric.effectiveCount !== undefined && r!.count >= metric.effectiveCount) continue;
       // "now is after" is strict upstream; a real queue always fires a little after the deadline,
       // which we model as one virtual millisecond.
@@ -298,15 +380,35 @@ export class AnalysisRun {
   }
 }
 
-/** `assessMetricFailureInconclusiveOrError`: which limit a metric exceeded, as upstream words it ("" if none). */
-function limitReason(metric: ResolvedMetric, r: MetricResult): string {
+/**
+ * `assessMetricFailureInconclusiveOrError`: which limit a metric exceeded and how upstream words it
+ * (phase undefined and reason "" if none; a later check overrides an earlier one).
+ */
+function limitReason(metric: ResolvedMetric, r: MetricResult): { phase: AnalysisPhase | undefined; reason: string } {
   let reason = '';
-  if (metric.failureLimit >= 0 && r.failed > metric.failureLimit) reason = `failed (${r.failed}) > failureLimit (${metric.failureLimit})`;
+  let phase: AnalysisPhase | undefined;
+  if (metric.failureLimit >= 0 && r.failed > metric.failureLimit) {
+    phase = 'Failed';
+    reason = `failed (${r.failed}) > failureLimit (${metric.failureLimit})`;
+  }
   if (r.inconclusive > metric.inconclusiveLimit) {
+    phase = 'Inconclusive';
     reason = `inconclusive (${r.inconclusive}) > inconclusiveLimit (${metric.inconclusiveLimit})`;
   }
   if (r.consecutiveError > metric.consecutiveErrorLimit) {
+    phase = 'Error';
     reason = `consecutiveErrors (${r.consecutiveError}) > consecutiveErrorLimit (${metric.consecutiveErrorLimit})`;
   }
-  return reason;
+  return { phase, reason };
+}
+
+function emptySummary(): RunSummary {
+  return { count: 0, successful: 0, failed: 0, inconclusive: 0, error: 0 };
+}
+
+function tally(s: RunSummary, phase: AnalysisPhase): void {
+  if (phase === 'Error') s.error++;
+  else if (phase === 'Failed') s.failed++;
+  else if (phase === 'Inconclusive') s.inconclusive++;
+  else s.successful++;
 }

@@ -14,6 +14,23 @@ export interface Measurement {
   /** Provider value as upstream stores it, e.g. `[0.99]`, `[]`, `0.5`. */
   value: string | undefined;
   message: string | undefined;
+  /**
+   * An in-flight measurement (phase Running, no finishedAt) whose outside work — a Job — ends at
+   * this virtual time: the Job informer then enqueues the run (metricproviders/job). Not an
+   * upstream field; upstream learns it from the Job's status.
+   */
+  completesAtMs?: number;
+  /** Provider metadata (e.g. `job-name`), as upstream keeps it on the measurement. */
+  metadata?: Readonly<Record<string, string>>;
+}
+
+/** `RunSummary` (status.runSummary / status.dryRunSummary). */
+export interface RunSummary {
+  count: number;
+  successful: number;
+  failed: number;
+  inconclusive: number;
+  error: number;
 }
 
 export interface MetricResult {

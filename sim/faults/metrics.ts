@@ -6,7 +6,7 @@
 // when) and `Scraper.addHook` (what gets scraped). Every time one acts it writes a `fault` trace
 // entry with `phase: 'acted'` and what it did.
 import { InputError } from '../diagnostics.js';
-import type { ResolvedMetric } from '../analysis/metric.js';
+import type { PrometheusMetric } from '../analysis/metric.js';
 import { queryUrl, transportErrorMessage } from '../analysis/providers/prometheus.js';
 import type { ReplicaSet } from '../cluster/replicaSet.js';
 import { faultActive, type FaultKind, type FaultParamSpec, type FaultSpec, type WorldHandles } from './types.js';
@@ -96,7 +96,7 @@ const prometheusUnreachable: FaultKind = {
     const matches = namePattern(fault, 'metric');
     const clusterIP = String(fault.params.clusterIP);
     world.provider.addQueryHook({
-      alter: (metric: ResolvedMetric, nowMs: number) => {
+      alter: (metric: PrometheusMetric, nowMs: number) => {
         if (!faultActive(fault, nowMs) || !matches(metric.name)) return undefined;
         const message = connectionRefusedMessage(metric.provider.address, clusterIP);
         faultActed(world, fault, { effect: 'connectionRefused', metric: metric.name, url: queryUrl(metric.provider.address) });

@@ -10,16 +10,19 @@ import type {
   AnalysisTemplateRef,
   CanaryStep,
   CanaryStrategy,
+  FixtureProviderKind,
   IntOrString,
   Metric,
   ObjectMeta,
   ReplicaProgressThreshold,
   Rollout,
   RolloutAnalysis,
+  Secret,
   Service,
   SourcePosition,
   TrafficRouterKind,
   TrafficRouting,
+  WebProvider,
 } from './types.js';
 
 type Obj = { readonly [key: string]: Json };
@@ -74,10 +77,12 @@ function buildArgs(v: Json | undefined): AnalysisArg[] {
       const f = obj(from);
       const hash = str(f['podTemplateHashValue']);
       const fieldPath = str(obj(f['fieldRef'])['fieldPath']);
+      const secret = f['secretKeyRef'] === undefined ? undefined : obj(f['secretKeyRef']);
       valueFrom = {
         // Anything but Stable/Latest is reported by validate.ts; kept as written so it can be.
         ...(hash !== undefined ? { podTemplateHashValue: hash as 'Stable' | 'Latest' } : {}),
         ...(fieldPath !== undefined ? { fieldRef: { fieldPath } } : {}),
+        ...(secret !== undefined ? { secretKeyRef: { name: str(secret['name']) ?? '', key: str(secret['key']) ?? '' } } : {}),
       };
     }
     return { name: str(o['name']) ?? '', value: str(o['value']), valueFrom };
@@ -85,15 +90,14 @@ function buildArgs(v: Json | undefined): AnalysisArg[] {
 }
 
 const buildDryRun = (v: Json | undefined): { metricName: string }[] => arr(v).map((d) => ({ metricName: str(obj(d)['metricName']) ?? '' }));
+const buildRetention = (v: Json | undefined): { metricName: string; limit: number }[] =>
+  arr(v).map((d) => ({ metricName: str(obj(d)['metricName']) ?? '', limit: num(obj(d)['limit']) ?? 0 }));
+const buildTemplateRefs = (v: Json | undefined): AnalysisTemplateRef[] =>
+  arr(v).map((t) => ({ templateName: str(obj(t)['templateName']) ?? '', clusterScope: bool(obj(t)['clusterScope']) ?? false }));
 
 function buildRolloutAnalysis(v: Json | undefined): RolloutAnalysis {
   const o = obj(v);
-  const templates: AnalysisTemplateRef[] = arr(o['templates']).map((t) => ({
-    templateName: str(obj(t)['templateName']) ?? '',
-    clusterScope: bool(obj(t)['clusterScope']) ?? false,
-  }));
-  // measurementRetention is rejected as not simulated, so it is always empty here.
-  return { templates, args: buildArgs(o['args']), dryRun: buildDryRun(o['dryRun']), measurementRetention: [] };
+  return { templates: buildTemplateRefs(o['templates']), args: buildArgs(o['args']), dryRun: buildDryRun(o['dryRun']), measurementRetention: buildRetention(o['measurementRetention']) };
 }
 
 const ROUTER_KEYS: readonly (readonly [string, TrafficRouterKind])[] = [
@@ -217,8 +221,17 @@ export function buildRollout(v: Json, index: PositionIndex): Rollout {
       restartAt: str(spec['restartAt']),
       rollbackWindow: spec['rollbackWindow'] === undefined || spec['rollbackWindow'] === null ? undefined : { revisions: num(obj(spec['rollbackWindow'])['revisions']) },
       strategy: blueGreen === undefined ? { canary: strategy } : { canary: strategy, blueGreen },
+      ...(spec['analysis'] !== undefined
+        ? {
+            analysis: {
+              successfulRunHistoryLimit: num(obj(spec['analysis'])['successfulRunHistoryLimit']),
+              unsuccessfulRunHistoryLimit: num(obj(spec['analysis'])['unsuccessfulRunHistoryLimit']),
+            },
+          }
+        : {}),
     },
     position: index.document,
+    raw: v,
   };
 }
 
@@ -226,7 +239,10 @@ function buildMetric(v: Json, index: PositionIndex, path: string): Metric {
   const o = obj(v);
   const provider = obj(o['provider']);
   const prom = provider['prometheus'];
-  const other = Object.keys(provider).find((k) => k !== 'prometheus' && provider[k] !== null);
+  const keys = Object.keys(provider).filter((k) => provider[k] !== null && provider[k] !== undefined);
+  const web = provider['web'];
+  const job = provider['job'];
+  const fixtureKind = FIXTURE_KINDS.find((k) => keys.includes(k));
   return {
     name: str(o['name']) ?? '',
     interval: str(o['interval']),
@@ -242,10 +258,32 @@ function buildMetric(v: Json, index: PositionIndex, path: string): Metric {
       ...(prom !== undefined
         ? { prometheus: { address: str(obj(prom)['address']), query: str(obj(prom)['query']) ?? '', timeout: num(obj(prom)['timeout']) } }
         : {}),
-      ...(other !== undefined ? { other } : {}),
+      ...(web !== undefined && web !== null ? { web: buildWeb(obj(web)) } : {}),
+      ...(job !== undefined && job !== null ? { job: { images: jobImages(obj(job)) } } : {}),
+      ...(fixtureKind !== undefined ? { fixture: { kind: fixtureKind, raw: provider[fixtureKind] ?? null } } : {}),
+      keys,
     },
     position: positionAt(index, path),
   };
+}
+
+/** Providers whose answers come from the scenario's fixtures (sim/analysis/providers/fixture.ts). */
+const FIXTURE_KINDS: readonly FixtureProviderKind[] = ['datadog', 'newRelic', 'cloudWatch', 'wavefront', 'graphite', 'influxdb', 'kayenta', 'skywalking', 'plugin'];
+
+function buildWeb(o: Obj): WebProvider {
+  return {
+    method: str(o['method']),
+    url: str(o['url']) ?? '',
+    timeoutSeconds: num(o['timeoutSeconds']),
+    jsonPath: str(o['jsonPath']),
+    body: str(o['body']),
+    jsonBody: o['jsonBody'],
+  };
+}
+
+function jobImages(o: Obj): string[] {
+  const podSpec = obj(obj(obj(o['spec'])['template'])['spec']);
+  return [...arr(podSpec['initContainers']), ...arr(podSpec['containers'])].map((c) => str(obj(c)['image']) ?? '').filter((i) => i !== '');
 }
 
 export function buildAnalysisTemplate(v: Json, kind: 'AnalysisTemplate' | 'ClusterAnalysisTemplate', index: PositionIndex): AnalysisTemplate {
@@ -258,7 +296,8 @@ export function buildAnalysisTemplate(v: Json, kind: 'AnalysisTemplate' | 'Clust
       metrics: arr(spec['metrics']).map((m, i) => buildMetric(m, index, `spec.metrics[${i}]`)),
       args: buildArgs(spec['args']),
       dryRun: buildDryRun(spec['dryRun']),
-      measurementRetention: [],
+      measurementRetention: buildRetention(spec['measurementRetention']),
+      templates: buildTemplateRefs(spec['templates']),
     },
     position: index.document,
   };
@@ -272,4 +311,20 @@ export function buildService(v: Json, index: PositionIndex): Service {
     spec: { selector: strMap(obj(root['spec'])['selector']) },
     position: index.document,
   };
+}
+
+/** Base64 as the API server decodes `data` (standard alphabet); undecodable values are kept as written. */
+function decodeBase64(text: string): string {
+  const clean = text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) return text;
+  return new TextDecoder().decode(Uint8Array.from(atob(clean), (c) => c.charCodeAt(0)));
+}
+
+export function buildSecret(v: Json, index: PositionIndex): Secret {
+  const root = obj(v);
+  const data: Record<string, string> = {};
+  for (const [k, val] of Object.entries(strMap(root['data']))) data[k] = decodeBase64(val);
+  // stringData is merged into data by the API server, and wins.
+  for (const [k, val] of Object.entries(strMap(root['stringData']))) data[k] = val;
+  return { kind: 'Secret', metadata: buildMeta(root['metadata']), data, position: index.document };
 }

@@ -10,10 +10,10 @@ import type { Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { InputError } from '../diagnostics.js';
 import type { PositionIndex } from './build.js';
-import { buildAnalysisTemplate, buildRollout, buildService } from './build.js';
+import { buildAnalysisTemplate, buildRollout, buildSecret, buildService } from './build.js';
 import type { ObjectSchema } from './schema.js';
-import { analysisTemplateSchema, rolloutSchema, serviceSchema } from './schema.js';
-import type { AnalysisTemplate, IgnoredObject, ManifestSet, Rollout, Service, SourcePosition } from './types.js';
+import { analysisTemplateSchema, rolloutSchema, secretSchema, serviceSchema } from './schema.js';
+import type { AnalysisTemplate, IgnoredObject, ManifestSet, Rollout, Secret, Service, SourcePosition } from './types.js';
 import { validateAnalysisTemplate, validateRolloutReferences, validateRolloutSpec } from './validate.js';
 import type { WalkContext } from './yamlWalk.js';
 import { positionOfNode, walk } from './yamlWalk.js';
@@ -43,6 +43,7 @@ interface LoadState {
   readonly analysisTemplates: Loaded<AnalysisTemplate>[];
   readonly clusterAnalysisTemplates: Loaded<AnalysisTemplate>[];
   readonly services: Loaded<Service>[];
+  readonly secrets: Loaded<Secret>[];
   readonly ignored: IgnoredObject[];
   documents: number;
 }
@@ -107,7 +108,7 @@ function loadObject(state: LoadState, node: unknown, file: string, lineCounter: 
   }
 
   const isArgoKind = kind.value === 'Rollout' || kind.value === 'AnalysisTemplate' || kind.value === 'ClusterAnalysisTemplate';
-  const isService = kind.value === 'Service';
+  const isService = kind.value === 'Service' || kind.value === 'Secret';
   const apiAt = apiVersion.node ? positionOfNode(ctx, apiVersion.node) : at;
   let schema: ObjectSchema | undefined;
   if (isArgoKind) {
@@ -124,10 +125,10 @@ function loadObject(state: LoadState, node: unknown, file: string, lineCounter: 
     }
   } else if (isService) {
     if (apiVersion.value === undefined) {
-      errorAt(state, apiAt, field('apiVersion'), 'a Service needs apiVersion: v1.');
+      errorAt(state, apiAt, field('apiVersion'), `a ${kind.value} needs apiVersion: v1.`);
       return;
     }
-    if (apiVersion.value === 'v1') schema = serviceSchema;
+    if (apiVersion.value === 'v1') schema = kind.value === 'Secret' ? secretSchema : serviceSchema;
   }
   if (schema === undefined) {
     state.ignored.push({ kind: kind.value, name, file, line: at.line });
@@ -160,6 +161,8 @@ function loadObject(state: LoadState, node: unknown, file: string, lineCounter: 
   } else if (kind.value === 'AnalysisTemplate' || kind.value === 'ClusterAnalysisTemplate') {
     const target = kind.value === 'AnalysisTemplate' ? state.analysisTemplates : state.clusterAnalysisTemplates;
     target.push({ object: buildAnalysisTemplate(value, kind.value, index), index, basePath });
+  } else if (kind.value === 'Secret') {
+    state.secrets.push({ object: buildSecret(value, index), index, basePath });
   } else {
     state.services.push({ object: buildService(value, index), index, basePath });
   }
@@ -222,6 +225,7 @@ export function loadManifests(sources: readonly ManifestSource[]): ManifestSet {
     analysisTemplates: [],
     clusterAnalysisTemplates: [],
     services: [],
+    secrets: [],
     ignored: [],
     documents: 0,
   };
@@ -231,6 +235,7 @@ export function loadManifests(sources: readonly ManifestSource[]): ManifestSet {
   checkDuplicates(state, 'AnalysisTemplate', state.analysisTemplates);
   checkDuplicates(state, 'ClusterAnalysisTemplate', state.clusterAnalysisTemplates);
   checkDuplicates(state, 'Service', state.services);
+  checkDuplicates(state, 'Secret', state.secrets);
 
   const semantic: Diagnostic[] = [];
   for (const t of [...state.analysisTemplates, ...state.clusterAnalysisTemplates]) validateAnalysisTemplate(t.object, t.index, t.basePath, semantic);
@@ -252,6 +257,7 @@ export function loadManifests(sources: readonly ManifestSource[]): ManifestSet {
     analysisTemplates: manifestIndex.analysisTemplates,
     clusterAnalysisTemplates: manifestIndex.clusterAnalysisTemplates,
     services: manifestIndex.services,
+    ...(state.secrets.length > 0 ? { secrets: state.secrets.map((s) => s.object) } : {}),
     ignored: state.ignored,
     warnings: state.warnings,
   };

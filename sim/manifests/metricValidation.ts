@@ -4,7 +4,7 @@
 // flattenArgs, flattenMetrics, MergeArgs, ResolveArgs`. Messages quote upstream's.
 
 import { intOrStringIntValue, parseGoDuration } from './duration.js';
-import type { AnalysisArg, AnalysisTemplate, IntOrString, Metric } from './types.js';
+import type { AnalysisArg, AnalysisTemplate, AnalysisTemplateRef, IntOrString, Metric } from './types.js';
 
 /** Upstream's stand-in value for arguments that only get a value at run time. */
 export const ARG_PLACEHOLDER = 'dummy-value';
@@ -107,7 +107,20 @@ export function validateMetric(m: MetricLimits): string | undefined {
 }
 
 function providerCount(metric: Metric): number {
+  if (metric.provider.keys !== undefined) return metric.provider.keys.length;
   return (metric.provider.prometheus ? 1 : 0) + (metric.provider.other !== undefined ? 1 : 0);
+}
+
+/**
+ * Substitutes argument tags in every string inside a JSON value: upstream resolves the whole metric
+ * as JSON text (`ResolveMetricArgs` → `templateutil.ResolveQuotedArgs`), so provider blocks of any
+ * shape get their `{{args.x}}` replaced too.
+ */
+function resolveDeep(v: unknown, r: (s: string) => string | undefined): unknown {
+  if (typeof v === 'string') return r(v);
+  if (Array.isArray(v)) return v.map((x) => resolveDeep(x, r));
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveDeep(x, r)]));
+  return v;
 }
 
 /** Applies argument values to every string field of a metric that upstream resolves. */
@@ -121,6 +134,16 @@ export function resolveMetric(metric: Metric, values: ReadonlyMap<string, string
   };
   const ri = (v: IntOrString | undefined): IntOrString | undefined => (typeof v === 'string' ? r(v) : v);
   const prom = metric.provider.prometheus;
+  const { web, job, fixture } = metric.provider;
+  const provider = {
+    ...metric.provider,
+    ...(prom ? { prometheus: { ...prom, address: r(prom.address), query: r(prom.query) ?? '' } } : {}),
+    ...(web
+      ? { web: { ...web, url: r(web.url) ?? '', body: r(web.body), jsonPath: r(web.jsonPath), method: r(web.method), jsonBody: resolveDeep(web.jsonBody, r) } }
+      : {}),
+    ...(job ? { job: { images: job.images.map((i) => r(i) ?? '') } } : {}),
+    ...(fixture ? { fixture: { kind: fixture.kind, raw: resolveDeep(fixture.raw, r) } } : {}),
+  };
   const resolved: Metric = {
     ...metric,
     name: r(metric.name) ?? metric.name,
@@ -133,7 +156,7 @@ export function resolveMetric(metric: Metric, values: ReadonlyMap<string, string
     inconclusiveLimit: ri(metric.inconclusiveLimit),
     consecutiveErrorLimit: ri(metric.consecutiveErrorLimit),
     consecutiveSuccessLimit: ri(metric.consecutiveSuccessLimit),
-    provider: prom ? { ...metric.provider, prometheus: { ...prom, address: r(prom.address), query: r(prom.query) ?? '' } } : metric.provider,
+    provider,
   };
   return { metric: resolved, unresolved };
 }
@@ -220,4 +243,44 @@ export function flattenAndMergeArgs(templates: readonly AnalysisTemplate[], roll
     if (c.value === undefined && !c.hasValueFrom) return `args.${c.name} was not resolved`;
   }
   return undefined;
+}
+
+/** Lookup of templates by name: namespaced (in the rollout's namespace) and cluster-scoped. */
+export interface TemplateLookup {
+  namespaced(name: string): AnalysisTemplate | undefined;
+  cluster(name: string): AnalysisTemplate | undefined;
+}
+
+/** Nesting deeper than this is a cycle (upstream would recurse until it overflows). */
+const MAX_TEMPLATE_NESTING = 32;
+
+/**
+ * `getAnalysisTemplatesFromRefs` (rollout/analysis.go) + `FilterUniqueTemplates`: each reference,
+ * then the templates it nests (`spec.templates`), recursively; namespaced and cluster-scoped lists
+ * kept apart, each without repeated names. Returns the missing reference's text on failure.
+ */
+export function expandTemplateRefs(
+  refs: readonly AnalysisTemplateRef[],
+  lookup: TemplateLookup,
+): { templates: AnalysisTemplate[]; clusterTemplates: AnalysisTemplate[] } | { error: string } {
+  const templates: AnalysisTemplate[] = [];
+  const clusterTemplates: AnalysisTemplate[] = [];
+  const visit = (list: readonly AnalysisTemplateRef[], depth: number): string | undefined => {
+    if (depth > MAX_TEMPLATE_NESTING) return `templates nest more than ${MAX_TEMPLATE_NESTING} deep (a template includes itself)`;
+    for (const ref of list) {
+      const t = ref.clusterScope ? lookup.cluster(ref.templateName) : lookup.namespaced(ref.templateName);
+      if (t === undefined) return `${ref.clusterScope ? 'clusteranalysistemplate' : 'analysistemplate'}.argoproj.io "${ref.templateName}" not found`;
+      (ref.clusterScope ? clusterTemplates : templates).push(t);
+      const nested = t.spec.templates ?? [];
+      if (nested.length > 0) {
+        const err = visit(nested, depth + 1);
+        if (err !== undefined) return err;
+      }
+    }
+    return undefined;
+  };
+  const error = visit(refs, 0);
+  if (error !== undefined) return { error };
+  const unique = (ts: AnalysisTemplate[]): AnalysisTemplate[] => ts.filter((t, i) => ts.findIndex((u) => u.metadata.name === t.metadata.name) === i);
+  return { templates: unique(templates), clusterTemplates: unique(clusterTemplates) };
 }

@@ -54,7 +54,6 @@ export interface FieldSupportEntry {
 export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<string, FieldSupportEntry>([
   // Rollout spec
   ['Rollout spec.workloadRef', { support: 'notSimulated', note: 'the pod template must be written inline in spec.template' }],
-  ['Rollout spec.analysis', { support: 'noEffect', note: 'AnalysisRun history limits only affect garbage collection' }],
   ['Rollout spec.selector.matchExpressions', { support: 'notSimulated', note: 'only selector.matchLabels is supported' }],
   // BlueGreenStrategy
   ['Rollout spec.strategy.blueGreen.antiAffinity', { support: 'noEffect', note: 'pod scheduling is not modelled' }],
@@ -73,29 +72,17 @@ export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<str
   // Steps
   ['Rollout spec.strategy.canary.steps[].experiment', { support: 'notSimulated', note: 'experiment steps' }],
   ['Rollout spec.strategy.canary.steps[].plugin', { support: 'notSimulated', note: 'step plugins' }],
-  ['Rollout spec.strategy.canary.steps[].analysis.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
   ['Rollout spec.strategy.canary.steps[].analysis.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
-  ['Rollout spec.strategy.canary.analysis.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
   ['Rollout spec.strategy.canary.analysis.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
   // AnalysisTemplate / ClusterAnalysisTemplate
-  ['AnalysisTemplate spec.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
-  ['AnalysisTemplate spec.templates', { support: 'notSimulated', note: 'AnalysisTemplates that include other templates' }],
-  ['AnalysisTemplate spec.args[].valueFrom.secretKeyRef', { support: 'notSimulated', note: 'arguments read from Secrets' }],
-  ['AnalysisTemplate spec.metrics[].provider.kayenta', { support: 'notSimulated', note: 'only the prometheus provider is simulated' }],
-  ['AnalysisTemplate spec.metrics[].provider.web', { support: 'notSimulated', note: 'only the prometheus provider is simulated' }],
-  ['AnalysisTemplate spec.metrics[].provider.datadog', { support: 'notSimulated', note: 'only the prometheus provider is simulated' }],
-  ['AnalysisTemplate spec.metrics[].provider.wavefront', { support: 'notSimulated', note: 'only the prometheus provider is simulated' }],
-  ['AnalysisTemplate spec.metrics[].provider.newRelic', { support: 'notSimulated', note: 'only the prometheus provider is simulated' }],
-  ['AnalysisTemplate spec.metrics[].provider.job', { support: 'notSimulated', note: 'only the prometheus provider is simulated' }],
-  ['AnalysisTemplate spec.metrics[].provider.cloudWatch', { support: 'notSimulated', note: 'only the prometheus provider is simulated' }],
-  ['AnalysisTemplate spec.metrics[].provider.graphite', { support: 'notSimulated', note: 'only the prometheus provider is simulated' }],
-  ['AnalysisTemplate spec.metrics[].provider.influxdb', { support: 'notSimulated', note: 'only the prometheus provider is simulated' }],
-  ['AnalysisTemplate spec.metrics[].provider.skywalking', { support: 'notSimulated', note: 'only the prometheus provider is simulated' }],
-  ['AnalysisTemplate spec.metrics[].provider.plugin', { support: 'notSimulated', note: 'only the prometheus provider is simulated' }],
   ['AnalysisTemplate spec.metrics[].provider.prometheus.rangeQuery', { support: 'notSimulated', note: 'range queries' }],
   ['AnalysisTemplate spec.metrics[].provider.prometheus.authentication', { support: 'noEffect', note: 'credentials for a real Prometheus' }],
   ['AnalysisTemplate spec.metrics[].provider.prometheus.insecure', { support: 'noEffect', note: 'TLS settings for a real Prometheus' }],
   ['AnalysisTemplate spec.metrics[].provider.prometheus.headers', { support: 'noEffect', note: 'HTTP headers for a real Prometheus' }],
+  ['AnalysisTemplate spec.metrics[].provider.web.headers', { support: 'noEffect', note: 'HTTP headers for a real endpoint (the scenario says what it answers)' }],
+  ['AnalysisTemplate spec.metrics[].provider.web.insecure', { support: 'noEffect', note: 'TLS settings for a real endpoint' }],
+  ['AnalysisTemplate spec.metrics[].provider.web.authentication', { support: 'noEffect', note: 'credentials for a real endpoint' }],
+  ['AnalysisTemplate spec.metrics[].provider.job.metadata', { support: 'noEffect', note: 'labels/annotations on the Job' }],
 ]);
 
 /** Looks up a field's support entry; ClusterAnalysisTemplate shares AnalysisTemplate's entries. */
@@ -203,7 +190,7 @@ const argument = obj(
     name: str,
     value: { type: 'string', expect: 'a string (quote numbers, e.g. "5")' },
     valueFrom: obj('ValueFrom', {
-      secretKeyRef: any,
+      secretKeyRef: obj('SecretKeyRef', { name: str, key: str }, { required: { name: 'secretKeyRef needs the name of a Secret', key: 'secretKeyRef needs the key to read from the Secret' } }),
       fieldRef: obj('FieldRef', { fieldPath: str }, { required: { fieldPath: 'fieldRef needs a fieldPath' } }),
     }),
   },
@@ -224,14 +211,36 @@ const prometheusMetric = obj(
   { required: { query: 'a prometheus metric needs a query' } },
 );
 
+const webMetric = obj(
+  'WebMetric',
+  {
+    method: { type: 'string', expect: 'GET, POST or PUT' },
+    url: str,
+    headers: any,
+    body: str,
+    timeoutSeconds: int64,
+    jsonPath: str,
+    insecure: bool,
+    jsonBody: any,
+    authentication: any,
+  },
+  { required: { url: 'a web metric needs a url' } },
+);
+
+const jobMetric = obj(
+  'JobMetric',
+  { metadata: any, spec: any },
+  { required: { spec: 'a job metric needs spec (a batch/v1 JobSpec with a pod template)' } },
+);
+
 const metricProvider = obj('MetricProvider', {
   prometheus: prometheusMetric,
   kayenta: any,
-  web: any,
+  web: webMetric,
   datadog: any,
   wavefront: any,
   newRelic: any,
-  job: any,
+  job: jobMetric,
   cloudWatch: any,
   graphite: any,
   influxdb: any,
@@ -272,9 +281,11 @@ export const analysisTemplateSchema = obj(
         args: list(argument),
         dryRun: list(dryRun),
         measurementRetention: list(measurementRetention),
-        templates: any,
+        // Nested templates: the same references a Rollout's analysis makes (AnalysisTemplateRef).
+        templates: list(obj('AnalysisTemplateRef', { templateName: str, clusterScope: bool }, { required: { templateName: 'every analysis template reference needs a templateName' } })),
       },
-      { required: { metrics: 'no metrics specified: an AnalysisTemplate needs spec.metrics' } },
+      // metrics may be absent when spec.templates nests other templates (validate.ts checks one is there).
+      {},
     ),
   },
   { required: { metadata: 'metadata is required', spec: 'spec is required' } },
@@ -469,7 +480,7 @@ export const rolloutSchema = obj(
         progressDeadlineSeconds: int,
         progressDeadlineAbort: bool,
         restartAt: { type: 'string', expect: 'an RFC 3339 time such as "2026-01-01T00:00:00Z"' },
-        analysis: any,
+        analysis: obj('AnalysisRunStrategy', { successfulRunHistoryLimit: int, unsuccessfulRunHistoryLimit: int }),
       },
       {
         required: {
@@ -483,4 +494,11 @@ export const rolloutSchema = obj(
     status: any,
   },
   { required: { metadata: 'metadata is required', spec: 'spec is required' } },
+);
+
+/** core/v1 Secret: `data` values are base64, `stringData` plain (the API server merges them into data). */
+export const secretSchema = obj(
+  'Secret',
+  { apiVersion: str, kind: str, metadata: objectMeta, data: stringMap, stringData: stringMap, type: str, immutable: bool },
+  { required: { metadata: 'metadata is required' } },
 );

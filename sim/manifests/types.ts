@@ -46,7 +46,12 @@ export interface AnalysisArg {
   readonly name: string;
   readonly value: string | undefined;
   readonly valueFrom:
-    | { readonly podTemplateHashValue?: 'Stable' | 'Latest'; readonly fieldRef?: { readonly fieldPath: string } }
+    | {
+        readonly podTemplateHashValue?: 'Stable' | 'Latest';
+        readonly fieldRef?: { readonly fieldPath: string };
+        /** AnalysisTemplate args only: read from a Secret among the manifests when the run measures. */
+        readonly secretKeyRef?: { readonly name: string; readonly key: string };
+      }
     | undefined;
 }
 
@@ -57,8 +62,33 @@ export interface PrometheusProvider {
   readonly timeout: number | undefined;
 }
 
+/** `web` (WebMetric): only what decides the answer; headers, auth and TLS settings have no effect here. */
+export interface WebProvider {
+  readonly method: string | undefined;
+  readonly url: string;
+  /** Seconds; upstream default 10 when unset or ≤ 0. */
+  readonly timeoutSeconds: number | undefined;
+  readonly jsonPath: string | undefined;
+  readonly body: string | undefined;
+  readonly jsonBody: unknown;
+}
+
+/** `job`: the Job spec is kept as written; the scenario says how the simulated Job ends. */
+export interface JobProvider {
+  /** Container images of the Job's pod template, for matching scenario entries. */
+  readonly images: readonly string[];
+}
+
+/** Providers answered from scenario fixtures (datadog, newRelic, cloudWatch, ...): the block as written. */
+export type FixtureProviderKind = 'datadog' | 'newRelic' | 'cloudWatch' | 'wavefront' | 'graphite' | 'influxdb' | 'kayenta' | 'skywalking' | 'plugin';
+
 export interface MetricProvider {
   readonly prometheus?: PrometheusProvider;
+  readonly web?: WebProvider;
+  readonly job?: JobProvider;
+  readonly fixture?: { readonly kind: FixtureProviderKind; readonly raw: unknown };
+  /** Every provider key written (for the "exactly one provider" check). */
+  readonly keys?: readonly string[];
   /** Other providers (web, job, datadog, ...): name of the provider key, kept for the "not simulated" report. */
   readonly other?: string;
 }
@@ -86,6 +116,8 @@ export interface AnalysisTemplate {
     readonly args: readonly AnalysisArg[];
     readonly dryRun: readonly { readonly metricName: string }[];
     readonly measurementRetention: readonly { readonly metricName: string; readonly limit: number }[];
+    /** Nested templates (`spec.templates`), flattened in when a run is created. */
+    readonly templates?: readonly AnalysisTemplateRef[];
   };
   readonly position: SourcePosition;
 }
@@ -224,8 +256,12 @@ export interface Rollout {
      * is an empty CanaryStrategy (every field undefined) and `blueGreen` is set.
      */
     readonly strategy: { readonly canary: CanaryStrategy; readonly blueGreen?: BlueGreenStrategy };
+    /** `spec.analysis`: AnalysisRun history limits (upstream defaults 5 and 5). */
+    readonly analysis?: { readonly successfulRunHistoryLimit: number | undefined; readonly unsuccessfulRunHistoryLimit: number | undefined };
   };
   readonly position: SourcePosition;
+  /** The object as written (plain JSON), for `valueFrom.fieldRef` paths outside metadata. */
+  readonly raw?: unknown;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,7 +274,15 @@ export interface Service {
   readonly position: SourcePosition;
 }
 
-export type SupportedObject = Rollout | AnalysisTemplate | Service;
+/** A Secret: AnalysisTemplate args read from it (`valueFrom.secretKeyRef`). Values decoded. */
+export interface Secret {
+  readonly kind: 'Secret';
+  readonly metadata: ObjectMeta;
+  readonly data: Readonly<Record<string, string>>;
+  readonly position: SourcePosition;
+}
+
+export type SupportedObject = Rollout | AnalysisTemplate | Service | Secret;
 
 // ---------------------------------------------------------------------------------------------
 // Result of loading (sim/manifests/load.ts)
@@ -256,6 +300,8 @@ export interface ManifestSet {
   readonly analysisTemplates: readonly AnalysisTemplate[];
   readonly clusterAnalysisTemplates: readonly AnalysisTemplate[];
   readonly services: readonly Service[];
+  /** Secrets (for secretKeyRef arguments); absent when none were loaded. */
+  readonly secrets?: readonly Secret[];
   readonly ignored: readonly IgnoredObject[];
   /** Non-fatal findings (e.g. a canaryService that is not in the manifests). */
   readonly warnings: readonly Diagnostic[];

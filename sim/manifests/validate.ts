@@ -13,7 +13,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { PositionIndex } from './build.js';
 import { positionAt } from './build.js';
 import { pauseDurationSeconds } from './duration.js';
-import { flattenAndMergeArgs, unboundedMetricErrors, validateMetricAsWritten } from './metricValidation.js';
+import { expandTemplateRefs, flattenAndMergeArgs, unboundedMetricErrors, validateMetricAsWritten } from './metricValidation.js';
 import { suggestName } from './suggest.js';
 import type { AnalysisArg, AnalysisTemplate, CanaryStep, IntOrString, Rollout, RolloutAnalysis, Service } from './types.js';
 
@@ -83,9 +83,6 @@ function validateArgs(args: readonly AnalysisArg[], path: string, emit: Emit): v
     const fieldPath = arg.valueFrom?.fieldRef?.fieldPath;
     if (fieldPath !== undefined && fieldPath.startsWith('metadata') && !isSupportedMetadataFieldPath(fieldPath)) {
       emit(`${path}.args[${i}].valueFrom.fieldRef.fieldPath`, `${InvalidAnalysisArgsMessage}: "${fieldPath}" (use metadata.name, metadata.namespace, metadata.uid, metadata.labels['key'] or metadata.annotations['key']).`);
-    }
-    if (fieldPath !== undefined && !fieldPath.startsWith('metadata')) {
-      emit(`${path}.args[${i}].valueFrom.fieldRef.fieldPath`, `fieldRef "${fieldPath}" is not simulated by rehearse yet (only metadata.* field paths are).`);
     }
     const hash: string | undefined = arg.valueFrom?.podTemplateHashValue;
     if (hash !== undefined && hash !== 'Stable' && hash !== 'Latest') {
@@ -314,7 +311,15 @@ export function validateRolloutReferences(rollout: Rollout, manifests: ManifestI
       (ref.clusterScope ? cluster : namespaced).push(found);
     });
     if (missing) return;
-    const templates = [...namespaced, ...cluster];
+    const expanded = expandTemplateRefs(analysis.templates, {
+      namespaced: (n) => manifests.analysisTemplates.find((t) => t.metadata.name === n && sameNamespace(t.metadata.namespace, ns)),
+      cluster: (n) => manifests.clusterAnalysisTemplates.find((t) => t.metadata.name === n),
+    });
+    if ('error' in expanded) {
+      emit(`${path}.templates`, `${expanded.error}: a template nested under spec.templates is not in the manifests given to rehearse.`);
+      return;
+    }
+    const templates = [...expanded.templates, ...expanded.clusterTemplates];
     const names = `[${templates.map((t) => t.metadata.name).join(' ')}]`;
     const flattenError = flattenAndMergeArgs(templates, analysis.args);
     if (flattenError !== undefined) {
@@ -374,6 +379,9 @@ export function validateRolloutReferences(rollout: Rollout, manifests: ManifestI
 /** ValidateMetrics on a template as written (placeholders left for when a Rollout resolves them). */
 export function validateAnalysisTemplate(template: AnalysisTemplate, index: PositionIndex, basePath: string, out: Diagnostic[]): void {
   const emit = emitterFor(out, index, basePath);
+  if (template.spec.metrics.length === 0 && (template.spec.templates ?? []).length === 0) {
+    emit('spec', 'no metrics specified: an AnalysisTemplate needs spec.metrics (or spec.templates naming other templates).');
+  }
   const seen = new Set<string>();
   template.spec.metrics.forEach((metric, i) => {
     const path = `spec.metrics[${i}]`;

@@ -683,7 +683,11 @@ export class CanaryReconcile {
     const step = this.reconcileStepBasedAnalysisRun();
     const background = this.reconcileBackgroundAnalysisRun();
     this.setCurrentAnalysisRuns(step, background);
-    for (const ar of this.otherARs) if (ar !== step && ar !== background) analysis.terminate(ar);
+    const others = this.otherARs.filter((ar) => ar !== step && ar !== background);
+    for (const ar of others) analysis.terminate(ar);
+    // Run history: spec.analysis.successfulRunHistoryLimit / unsuccessfulRunHistoryLimit (default 5 / 5).
+    const limits = this.ro.manifest.spec.analysis;
+    analysis.deleteBeyondHistory(others, this.allRSs.map((rs) => rs.podTemplateHash), limits?.successfulRunHistoryLimit ?? 5, limits?.unsuccessfulRunHistoryLimit ?? 5);
     this.emitAnalysisRunStatusChanges(this.prev.canary.currentStepAnalysisRunStatus, step, 'Step');
     this.emitAnalysisRunStatusChanges(this.prev.canary.currentBackgroundAnalysisRunStatus, background, 'Background');
   }
@@ -754,6 +758,7 @@ export class CanaryReconcile {
       stableHash: this.stableRS?.podTemplateHash,
       latestHash: podHash,
       rolloutFields: { name: this.ro.name, namespace: this.ro.namespace },
+      rollout: this.ro,
       analysisTemplates: this.c.options.analysisTemplates,
       clusterAnalysisTemplates: this.c.options.clusterAnalysisTemplates,
     });

@@ -16,6 +16,7 @@ import { suggestName } from '../manifests/suggest.js';
 import type { ScenarioSpec, VersionSpec } from './types.js';
 import { EXPECT_SCHEMA, parseExpectations } from '../expect/parse.js';
 import { ACTIONS_SCHEMA, parseActions } from '../actions/parse.js';
+import { parseProviders, PROVIDERS_SCHEMA } from './providers.js';
 
 export const SCENARIO_API_VERSION = 'rehearse.dev/v1alpha1';
 
@@ -61,6 +62,8 @@ const specSchema = obj(
     },
     // Operator actions at given times (sim/actions/parse.ts): promote, abort, retry, undo, ...
     actions: ACTIONS_SCHEMA,
+    // What web, job and fixture metrics answer (docs/analysis.md); checked by parseProviders.
+    providers: PROVIDERS_SCHEMA,
   },
   // A scenario without manifests cannot run; saying so here reports it with every other problem.
   { manifests: MANIFESTS_NEEDED },
@@ -84,7 +87,7 @@ export const scenarioSchema: ObjectSchema = obj(
 /** "1s", "1ms": a minimum duration as the user would write it. */
 const formatMinimum = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
 
-class ValueChecker {
+export class ValueChecker {
   readonly errors: Diagnostic[] = [];
   /** Field paths already reported (structurally or here); checks across fields skip them. */
   private readonly failed: string[];
@@ -104,8 +107,19 @@ class ValueChecker {
 
   /** Values that were read but do not fit together (e.g. steps out of order). */
   conflict(path: string, message: string): void {
-    const at = this.positions.get(path) ?? { file: this.file, line: 0, column: 0 };
+    const at = this.positions.get(path) ?? this.nearestPosition(path) ?? { file: this.file, line: 0, column: 0 };
     this.errors.push({ severity: 'error', file: at.file, line: at.line, column: at.column, field: path, message });
+  }
+
+  /** Inside values the walker does not enter (e.g. a fixture's JSON): the closest enclosing field. */
+  private nearestPosition(path: string): SourcePosition | undefined {
+    for (let p = path; p !== ''; ) {
+      const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+      p = cut <= 0 ? '' : p.slice(0, cut);
+      const found = this.positions.get(p);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /**
@@ -262,6 +276,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
 
   const faults = parseFaults(c, (field(spec, 'faults') as Json[] | undefined) ?? []);
   const actions = parseActions(c, (field(spec, 'actions') as Json[] | undefined) ?? []);
+  const providers = parseProviders(c, objAt(spec, 'providers'));
 
   const ev = field(spec, 'exprVersion');
   let exprVersion: '1.15' | '1.17' = d.exprVersion;
@@ -299,6 +314,7 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
     exprVersion,
     faults,
     actions,
+    ...(providers !== undefined ? { providers } : {}),
     podStartup: { medianMs, p99Ms },
     initialRevisionReady: (field(objAt(spec, 'cluster'), 'initialRevisionReady') as boolean | undefined) ?? d.initialRevisionReady,
     traffic: {

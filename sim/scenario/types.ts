@@ -5,6 +5,7 @@ import type { FaultSpec } from '../faults/types.js';
 import type { SourcePosition } from '../manifests/types.js';
 import type { Expectations } from '../expect/types.js';
 import type { OperatorAction } from '../actions/types.js';
+import type { ProvidersSpec } from '../analysis/providers/spec.js';
 
 /**
  * `rolledBack`: an operator action (undo, gitopsRevert) took the rollout back to the revision it
@@ -69,6 +70,8 @@ export interface ScenarioSpec {
     | { readonly atMs: number; readonly image: string | undefined; readonly container: string | undefined }
     | undefined;
   readonly expect: Expectations;
+  /** What web, job and fixture metric providers answer (docs/analysis.md); absent = nothing described. */
+  readonly providers?: ProvidersSpec;
   /** Injected failures, in the order written (sim/faults/catalogue.ts lists the kinds). */
   readonly faults: readonly FaultSpec[];
   /** Operator actions (promote, abort, undo, ...), in the order written (sim/actions/types.ts). */

@@ -409,7 +409,7 @@ spec:
       const e = errorOf(scenario('  drills: [{ at: 20m }]\n'));
       expect(e.field).toBe('spec.drills');
       expect(e.message).not.toMatch(/Did you mean/);
-      expect(e.message).toMatch(/Known fields: manifests, seed, until, prometheusVersion, exprVersion, cluster, traffic, metrics, versions, defaultVersion, change, expect, faults, actions\.$/);
+      expect(e.message).toMatch(/Known fields: manifests, seed, until, prometheusVersion, exprVersion, cluster, traffic, metrics, versions, defaultVersion, change, expect, faults, actions, providers\.$/);
     });
 
     it('an unknown fault kind, with a suggestion and the known kinds', () => {

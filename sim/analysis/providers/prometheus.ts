@@ -14,7 +14,7 @@ import { assessMeasurement, type ConditionValue, type ExprVersion } from '../con
 import { compileQuery, evaluateInstant, formatPromScalar, PromqlError, type CompiledQuery, type QueryResult } from '../../metrics/promql/index.js';
 import { SeriesStore } from '../../metrics/store.js';
 import type { MeasurementProvider } from '../analysisRun.js';
-import type { ResolvedMetric } from '../metric.js';
+import type { PrometheusMetric, ResolvedMetric } from '../metric.js';
 import type { Measurement } from '../types.js';
 
 export interface PrometheusProviderOptions {
@@ -36,7 +36,7 @@ export type QueryAlteration =
 
 export interface QueryHook {
   /** Consulted when a query starts; undefined leaves the query alone. */
-  alter(metric: ResolvedMetric, nowMs: number): QueryAlteration | undefined;
+  alter(metric: PrometheusMetric, nowMs: number): QueryAlteration | undefined;
 }
 
 /**
@@ -93,7 +93,9 @@ export class PrometheusProvider implements MeasurementProvider {
     this.hooks.push(hook);
   }
 
-  run(metric: ResolvedMetric, nowMs: number): Measurement {
+  run(resolved: ResolvedMetric, nowMs: number): Measurement {
+    if (resolved.provider.kind !== 'prometheus') throw new Error(`PrometheusProvider asked to run a ${resolved.provider.kind} metric`);
+    const metric = resolved as PrometheusMetric;
     let latencyMs = 0;
     let noSeries = false;
     let nan = false;
@@ -133,7 +135,7 @@ export class PrometheusProvider implements MeasurementProvider {
     return latencyMs > 0 ? { ...m, finishedAt: nowMs + latencyMs } : m;
   }
 
-  private evaluate(metric: ResolvedMetric, nowMs: number, noSeries: boolean, nan: boolean): Measurement {
+  private evaluate(metric: PrometheusMetric, nowMs: number, noSeries: boolean, nan: boolean): Measurement {
     const base = { startedAt: nowMs, finishedAt: nowMs };
     const q = this.compile(metric.provider.query);
     if (q instanceof PromqlError) {
@@ -197,7 +199,7 @@ export class PrometheusProvider implements MeasurementProvider {
     return q;
   }
 
-  private noteCoverage(metric: ResolvedMetric, unmatched: readonly string[]): void {
+  private noteCoverage(metric: PrometheusMetric, unmatched: readonly string[]): void {
     const key = `${metric.name}\u0000${metric.provider.query}`;
     let c = this.coverage.get(key);
     if (!c) {
