@@ -18,7 +18,7 @@ import { InputError } from './diagnostics.js';
 import { installFaults } from './faults/catalogue.js';
 import { podTemplateHash } from './manifests/templateHash.js';
 import type { ManifestSet, PodTemplateSpec, Rollout, SourcePosition } from './manifests/types.js';
-import { genericPreset } from './metrics/presets/generic.js';
+import { presetFor } from './metrics/presets/index.js';
 import { Scraper } from './metrics/scraper.js';
 import { SeriesStore } from './metrics/store.js';
 import { RolloutController } from './rollouts/controller.js';
@@ -122,6 +122,19 @@ function theRollout(scenario: ScenarioSpec, manifests: ManifestSet): Rollout {
   return manifests.rollouts[0]!;
 }
 
+/** What the mesh and ingress presets label series with: the Rollout, its Services, its NGINX stable Ingress. */
+function presetContext(manifest: Rollout): { rollout: string; canaryService?: string; stableService?: string; ingress?: string } {
+  const c = manifest.spec.strategy.canary;
+  const nginx = (c.trafficRouting?.raw as { nginx?: { stableIngress?: unknown } } | undefined)?.nginx;
+  const ingress = typeof nginx?.stableIngress === 'string' ? nginx.stableIngress : undefined;
+  return {
+    rollout: manifest.metadata.name,
+    ...(c.canaryService !== undefined ? { canaryService: c.canaryService } : {}),
+    ...(c.stableService !== undefined ? { stableService: c.stableService } : {}),
+    ...(ingress !== undefined ? { ingress } : {}),
+  };
+}
+
 /** Runs one scenario against its manifests. Throws InputError for inconsistent input. */
 export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, options: RunOptions = {}): RunResult {
   const seed = options.seed ?? scenario.seed;
@@ -200,10 +213,12 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     scenario.traffic.steps.length > 0
       ? { kind: 'steps', rps: scenario.traffic.rps, steps: scenario.traffic.steps }
       : { kind: 'constant', rps: scenario.traffic.rps };
+  const preset = presetFor(scenario.metrics.preset, scenario.metrics.custom);
+  const bucketsSeconds = preset.bucketsSeconds ?? DEFAULT_BUCKETS_SECONDS;
   const traffic = new TrafficModel({
     random: streams.stream('traffic'),
     load,
-    bucketsSeconds: DEFAULT_BUCKETS_SECONDS,
+    bucketsSeconds,
     behaviourOf: (rs: ReplicaSet) => {
       const v = behaviourFor(scenario, rs.template);
       return { errorRatio: v.errorRatio, latencyP50Ms: v.latencyP50Ms, latencyP99Ms: v.latencyP99Ms };
@@ -216,11 +231,12 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     store,
     cluster,
     traffic,
-    preset: genericPreset,
+    preset,
     namespace,
     fallbackService: manifest.metadata.name,
-    bucketsSeconds: DEFAULT_BUCKETS_SECONDS,
+    bucketsSeconds,
     errorCode: scenario.metrics.errorCode,
+    ...presetContext(manifest),
   });
   const provider = new PrometheusProvider({ store, prometheusVersion, exprVersion: options.exprVersion ?? scenario.exprVersion });
   const analysis = new AnalysisController(kernel, trace, provider);
@@ -306,7 +322,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   for (const c of provider.coverage.values()) {
     for (const sel of c.neverMatched ?? []) {
       warnings.push(
-        `metric "${c.metric}": selector ${sel} matched no simulated series in any of ${c.evaluations} measurements — either a metric or label name the simulated application does not emit (compare with the "${genericPreset.name}" preset) or a series that never appeared (e.g. a status code never served; guard the query or the condition)`,
+        `metric "${c.metric}": selector ${sel} matched no simulated series in any of ${c.evaluations} measurements — either a metric or label name the simulated application does not emit (compare with the "${preset.name}" preset) or a series that never appeared (e.g. a status code never served; guard the query or the condition)`,
       );
     }
   }

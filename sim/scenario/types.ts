@@ -4,6 +4,8 @@
 import type { FaultSpec } from '../faults/types.js';
 import type { SourcePosition } from '../manifests/types.js';
 import type { Expectations } from '../expect/types.js';
+import type { CustomMetricsSpec } from '../metrics/presets/custom.js';
+import type { PresetName } from '../metrics/presets/index.js';
 
 export type Outcome = 'promoted' | 'aborted' | 'paused' | 'progressing';
 
@@ -40,7 +42,13 @@ export interface ScenarioSpec {
     /** Entry Service for a basic canary; undefined = every pod of the Rollout's selector. */
     readonly service: string | undefined;
   };
-  readonly metrics: { readonly preset: 'generic'; readonly scrapeIntervalMs: number; readonly errorCode: number };
+  readonly metrics: {
+    readonly preset: PresetName;
+    readonly scrapeIntervalMs: number;
+    readonly errorCode: number;
+    /** The names of the `custom` preset (undefined for the other presets). */
+    readonly custom?: CustomMetricsSpec;
+  };
   /** Behaviour per container image; images not listed behave as `defaultVersion`. */
   readonly versions: ReadonlyMap<string, VersionSpec>;
   readonly defaultVersion: VersionSpec;

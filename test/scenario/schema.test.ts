@@ -98,6 +98,8 @@ describe('shipped scenarios', () => {
 describe('README.md scenario file reference', () => {
   const readme = readFileSync('README.md', 'utf8');
   const reference = readme.slice(readme.indexOf('## Scenario file reference'));
+  // The keys of `metrics.custom` are documented with the presets (docs/metric-presets.md).
+  const presetsDoc = readFileSync('docs/metric-presets.md', 'utf8');
 
   it('its complete example validates against the JSON Schema and parses', () => {
     const example = /```yaml\n([\s\S]*?)```/.exec(reference)?.[1];
@@ -120,6 +122,7 @@ describe('README.md scenario file reference', () => {
       }
     };
     collect(parseYaml(example));
+    for (const m of presetsDoc.matchAll(/```yaml\n([\s\S]*?)```/g)) collect(parseYaml(m[1]!));
     const missing: string[] = [];
     const visit = (fs: FieldSchema, path: string): void => {
       if (fs.type === 'object') {
@@ -136,7 +139,7 @@ describe('README.md scenario file reference', () => {
 
   it('its tables name every key of the format', () => {
     // Keys are written alone (`rps`) or as dotted paths (`spec.cluster.podStartup`, `latency.p50`).
-    const named = new Set([...reference.matchAll(/`([A-Za-z0-9.]+)`/g)].flatMap((m) => m[1]!.split('.')));
+    const named = new Set([...(reference + presetsDoc).matchAll(/`([A-Za-z0-9.]+)`/g)].flatMap((m) => m[1]!.split('.')));
     const missing: string[] = [];
     const visit = (fs: FieldSchema, key: string): void => {
       if (key !== '' && !named.has(key)) missing.push(key);
@@ -296,7 +299,7 @@ describe('invalid documents are rejected by both the JSON Schema and the parser'
     { name: 'missing change.at', text: VALID.replace('change: { at: 1m, image: app:v2 }', 'change: { image: app:v2 }'), field: 'spec.change.at', line: 10, column: 11, message: /change.at is required/ },
     { name: 'steps without profile: steps', text: VALID.replace('    rps: 200\n', '    rps: 200\n    steps: [{ at: 10m, rps: 400 }]\n'), field: 'spec.traffic.steps', line: 10, column: 12, message: /steps need profile: steps/ },
     { name: 'unknown profile', text: VALID.replace('    rps: 200\n', '    rps: 200\n    profile: diurnal\n'), field: 'spec.traffic.profile', line: 10, column: 14, message: /expected "constant" or "steps", got "diurnal"/ },
-    { name: 'unknown preset', text: VALID.replace('  until: 1h\n', '  until: 1h\n  metrics: { preset: istio }\n'), field: 'spec.metrics.preset', line: 8, column: 22, message: /expected "generic", got "istio"/ },
+    { name: 'unknown preset', text: VALID.replace('  until: 1h\n', '  until: 1h\n  metrics: { preset: istoi }\n'), field: 'spec.metrics.preset', line: 8, column: 22, message: /expected one of "generic", "istio", .*got "istoi" \(did you mean "istio"\?\)/ },
     { name: 'bad prometheusVersion', text: VALID.replace('  until: 1h\n', '  until: 1h\n  prometheusVersion: 4\n'), field: 'spec.prometheusVersion', line: 8, column: 22, message: /expected 2 or 3, got 4/ },
     { name: 'error code outside 400-599', text: VALID.replace('  until: 1h\n', '  until: 1h\n  metrics: { errorCode: 200 }\n'), field: 'spec.metrics.errorCode', line: 8, column: 25, message: /HTTP status code from 400 to 599/ },
     { name: 'no manifests', text: VALID.replace('  manifests: [manifests/checkout]\n', ''), field: 'spec.manifests', line: 6, column: 3, message: /names no manifests/ },
