@@ -20,6 +20,7 @@ import { podTemplateHash } from './manifests/templateHash.js';
 import type { ManifestSet, PodTemplateSpec, Rollout, SourcePosition } from './manifests/types.js';
 import { presetFor } from './metrics/presets/index.js';
 import { Scraper } from './metrics/scraper.js';
+import { adviseSelector } from './metrics/selectorAdvice.js';
 import { SeriesStore } from './metrics/store.js';
 import { RolloutController } from './rollouts/controller.js';
 import { DefaultMaxTrafficWeight } from './rollouts/defaults.js';
@@ -120,6 +121,30 @@ function theRollout(scenario: ScenarioSpec, manifests: ManifestSet): Rollout {
     );
   }
   return manifests.rollouts[0]!;
+}
+
+/**
+ * One warning per query selector that matched no simulated series in any measurement, at the
+ * template metric's file:line, with what the store has instead (sim/metrics/selectorAdvice.ts).
+ */
+function unmatchedQueryWarnings(provider: PrometheusProvider, manifests: ManifestSet, store: SeriesStore, prometheusVersion: 2 | 3, presetName: string): string[] {
+  const out: string[] = [];
+  const templates = [...manifests.analysisTemplates, ...manifests.clusterAnalysisTemplates];
+  for (const c of provider.coverage.values()) {
+    if (!c.neverMatched || c.neverMatched.size === 0) continue;
+    // The template metric the query came from: same name, and the same query text when it has no arguments.
+    const named = templates.flatMap((t) => t.spec.metrics.filter((m) => m.name === c.metric).map((m) => ({ t, m })));
+    const source = named.find(({ m }) => m.provider.prometheus?.query === c.query) ?? named[0];
+    const where = source ? `${source.m.position.file}:${source.m.position.line}: ` : '';
+    const owner = source ? ` (${source.t.kind} ${source.t.metadata.name})` : '';
+    for (const sel of c.neverMatched) {
+      const advice = adviseSelector(sel, store, prometheusVersion);
+      out.push(
+        `${where}metric "${c.metric}"${owner}: selector ${sel} matched no simulated series in any of ${c.evaluations} measurements (metric preset ${presetName})${advice ? ` — ${advice}` : ''}`,
+      );
+    }
+  }
+  return out;
 }
 
 /** What the mesh and ingress presets label series with: the Rollout, its Services, its NGINX stable Ingress. */
@@ -319,13 +344,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   }
   traffic.routingChanged(kernel.nowMs);
 
-  for (const c of provider.coverage.values()) {
-    for (const sel of c.neverMatched ?? []) {
-      warnings.push(
-        `metric "${c.metric}": selector ${sel} matched no simulated series in any of ${c.evaluations} measurements — either a metric or label name the simulated application does not emit (compare with the "${preset.name}" preset) or a series that never appeared (e.g. a status code never served; guard the query or the condition)`,
-      );
-    }
-  }
+  warnings.push(...unmatchedQueryWarnings(provider, manifests, store, prometheusVersion, preset.name));
 
   return summarise({
     scenario,
