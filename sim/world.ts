@@ -25,6 +25,7 @@ import { SeriesStore } from './metrics/store.js';
 import { RolloutController } from './rollouts/controller.js';
 import { DefaultMaxTrafficWeight } from './rollouts/defaults.js';
 import { SimRollout } from './rollouts/rollout.js';
+import { rolloutView, rolloutViewKey, type RolloutView } from './rollouts/rolloutView.js';
 import type { Outcome, ScenarioSpec, VersionSpec } from './scenario/types.js';
 import { DEFAULT_BUCKETS_SECONDS } from './traffic/behaviour.js';
 import type { LoadProfile } from './traffic/load.js';
@@ -84,6 +85,8 @@ export interface RunResult {
   readonly expectations: readonly ExpectationResult[];
   readonly warnings: readonly string[];
   readonly finalStatus: { readonly phase: string; readonly message: string };
+  /** What `kubectl argo rollouts get rollout` shows at the end of the run (with pods). */
+  readonly rolloutView: RolloutView;
   readonly events: number;
   readonly reconciles: number;
   readonly series: number;
@@ -277,7 +280,10 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     analysisTemplates: byName(manifests.analysisTemplates),
     clusterAnalysisTemplates: byName(manifests.clusterAnalysisTemplates),
     router,
-    onStatusChange: () => noteSetWeight(),
+    onStatusChange: () => {
+      noteSetWeight();
+      noteView();
+    },
   });
 
   // Informers: ReplicaSet and AnalysisRun phase changes enqueue the rollout; routing changes are
@@ -291,7 +297,23 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     traffic.routingChanged(kernel.nowMs);
     noteActualWeight();
   });
-  analysis.onPhaseChange(() => controller.enqueue());
+  analysis.onPhaseChange(() => {
+    controller.enqueue();
+    noteView();
+  });
+
+  // What `kubectl argo rollouts get rollout` would show, recorded whenever it changes: at status
+  // writes (which follow every ReplicaSet count change the controller observes) and AnalysisRun
+  // phase changes — not at each pod transition, which the next status write reflects.
+  let lastView = '';
+  function noteView(): void {
+    if (rollout.status.phase === '') return;
+    const key = rolloutViewKey(rollout, cluster.replicaSets, analysis.allRuns);
+    if (key === lastView) return;
+    lastView = key;
+    const view = rolloutView(rollout, cluster.replicaSets, analysis.allRuns);
+    trace.record('rolloutView', view as unknown as Record<string, unknown>);
+  }
 
   // Weights: what the controller set, and what the new revision's pods actually received.
   const changeHash = changeTemplate ? podTemplateHash(changeTemplate.raw) : podTemplateHash(initialTemplate.raw);
@@ -453,6 +475,7 @@ function summarise(i: SummaryInput): RunResult {
     expectations,
     warnings: i.warnings,
     finalStatus: { phase: s.phase, message: s.message },
+    rolloutView: rolloutView(i.rollout, i.cluster.replicaSets, i.analysisRuns, { withPods: true }),
     events: i.events,
     reconciles: i.controller.reconcileCount,
     series: i.store.seriesCount,
