@@ -21,12 +21,14 @@ import { installFaults } from './faults/catalogue.js';
 import type { WorldHandles } from './faults/types.js';
 import { podTemplateHash } from './manifests/templateHash.js';
 import type { ManifestSet, PodTemplateSpec, Rollout, SourcePosition } from './manifests/types.js';
-import { genericPreset } from './metrics/presets/generic.js';
+import { presetFor } from './metrics/presets/index.js';
 import { Scraper } from './metrics/scraper.js';
+import { adviseSelector } from './metrics/selectorAdvice.js';
 import { SeriesStore } from './metrics/store.js';
 import { RolloutController } from './rollouts/controller.js';
 import { DefaultMaxTrafficWeight } from './rollouts/defaults.js';
 import { SimRollout } from './rollouts/rollout.js';
+import { rolloutView, rolloutViewKey, type RolloutView } from './rollouts/rolloutView.js';
 import type { Outcome, ScenarioSpec, VersionSpec } from './scenario/types.js';
 import { DEFAULT_BUCKETS_SECONDS } from './traffic/behaviour.js';
 import type { LoadProfile } from './traffic/load.js';
@@ -107,6 +109,8 @@ export interface RunResult {
   readonly expectations: readonly ExpectationResult[];
   readonly warnings: readonly string[];
   readonly finalStatus: { readonly phase: string; readonly message: string };
+  /** What `kubectl argo rollouts get rollout` shows at the end of the run (with pods). */
+  readonly rolloutView: RolloutView;
   readonly events: number;
   readonly reconciles: number;
   readonly series: number;
@@ -156,6 +160,7 @@ function previewTrafficModel(
   manifest: Rollout,
   cluster: Cluster,
   users: TrafficModel,
+  bucketsSeconds: readonly number[],
   streams: RandomStreams,
 ): TrafficModel | undefined {
   const preview = scenario.traffic.preview;
@@ -175,7 +180,7 @@ function previewTrafficModel(
   return new TrafficModel({
     random: streams.stream('traffic/preview'),
     load: { kind: 'constant', rps: preview.rps },
-    bucketsSeconds: DEFAULT_BUCKETS_SECONDS,
+    bucketsSeconds,
     behaviourOf: (rs: ReplicaSet) => {
       const v = behaviourFor(scenario, rs.template);
       return { errorRatio: v.errorRatio, latencyP50Ms: v.latencyP50Ms, latencyP99Ms: v.latencyP99Ms };
@@ -183,6 +188,43 @@ function previewTrafficModel(
     routes: () => currentRoutes(cluster, { kind: 'service', service }),
     shareWith: users,
   });
+}
+
+/**
+ * One warning per query selector that matched no simulated series in any measurement, at the
+ * template metric's file:line, with what the store has instead (sim/metrics/selectorAdvice.ts).
+ */
+function unmatchedQueryWarnings(provider: PrometheusProvider, manifests: ManifestSet, store: SeriesStore, prometheusVersion: 2 | 3, presetName: string): string[] {
+  const out: string[] = [];
+  const templates = [...manifests.analysisTemplates, ...manifests.clusterAnalysisTemplates];
+  for (const c of provider.coverage.values()) {
+    if (!c.neverMatched || c.neverMatched.size === 0) continue;
+    // The template metric the query came from: same name, and the same query text when it has no arguments.
+    const named = templates.flatMap((t) => t.spec.metrics.filter((m) => m.name === c.metric).map((m) => ({ t, m })));
+    const source = named.find(({ m }) => m.provider.prometheus?.query === c.query) ?? named[0];
+    const where = source ? `${source.m.position.file}:${source.m.position.line}: ` : '';
+    const owner = source ? ` (${source.t.kind} ${source.t.metadata.name})` : '';
+    for (const sel of c.neverMatched) {
+      const advice = adviseSelector(sel, store, prometheusVersion);
+      out.push(
+        `${where}metric "${c.metric}"${owner}: selector ${sel} matched no simulated series in any of ${c.evaluations} measurements (metric preset ${presetName})${advice ? ` — ${advice}` : ''}`,
+      );
+    }
+  }
+  return out;
+}
+
+/** What the mesh and ingress presets label series with: the Rollout, its Services, its NGINX stable Ingress. */
+function presetContext(manifest: Rollout): { rollout: string; canaryService?: string; stableService?: string; ingress?: string } {
+  const c = manifest.spec.strategy.canary;
+  const nginx = (c.trafficRouting?.raw as { nginx?: { stableIngress?: unknown } } | undefined)?.nginx;
+  const ingress = typeof nginx?.stableIngress === 'string' ? nginx.stableIngress : undefined;
+  return {
+    rollout: manifest.metadata.name,
+    ...(c.canaryService !== undefined ? { canaryService: c.canaryService } : {}),
+    ...(c.stableService !== undefined ? { stableService: c.stableService } : {}),
+    ...(ingress !== undefined ? { ingress } : {}),
+  };
 }
 
 /** Runs one scenario against its manifests. Throws InputError for inconsistent input. */
@@ -269,10 +311,12 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     scenario.traffic.steps.length > 0
       ? { kind: 'steps', rps: scenario.traffic.rps, steps: scenario.traffic.steps }
       : { kind: 'constant', rps: scenario.traffic.rps };
+  const preset = presetFor(scenario.metrics.preset, scenario.metrics.custom);
+  const bucketsSeconds = preset.bucketsSeconds ?? DEFAULT_BUCKETS_SECONDS;
   const traffic = new TrafficModel({
     random: streams.stream('traffic'),
     load,
-    bucketsSeconds: DEFAULT_BUCKETS_SECONDS,
+    bucketsSeconds,
     behaviourOf: (rs: ReplicaSet) => {
       const v = behaviourFor(scenario, rs.template);
       return { errorRatio: v.errorRatio, latencyP50Ms: v.latencyP50Ms, latencyP99Ms: v.latencyP99Ms };
@@ -284,18 +328,19 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
       : {}),
   });
 
-  const previewTraffic = previewTrafficModel(scenario, manifest, cluster, traffic, streams);
+  const previewTraffic = previewTrafficModel(scenario, manifest, cluster, traffic, bucketsSeconds, streams);
 
   const store = new SeriesStore();
   const scraper = new Scraper({
     store,
     cluster,
     traffic,
-    preset: genericPreset,
+    preset,
     namespace,
     fallbackService: manifest.metadata.name,
-    bucketsSeconds: DEFAULT_BUCKETS_SECONDS,
+    bucketsSeconds,
     errorCode: scenario.metrics.errorCode,
+    ...presetContext(manifest),
   });
   const provider = new PrometheusProvider({ store, prometheusVersion, exprVersion: options.exprVersion ?? scenario.exprVersion });
   const rollout = new SimRollout({ ...manifest, spec: { ...manifest.spec, template: initialTemplate } });
@@ -322,7 +367,10 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     analysisTemplates: byName(manifests.analysisTemplates),
     clusterAnalysisTemplates: byName(manifests.clusterAnalysisTemplates),
     router,
-    onStatusChange: () => noteSetWeight(),
+    onStatusChange: () => {
+      noteSetWeight();
+      noteView();
+    },
   });
 
   // Informers: ReplicaSet and AnalysisRun phase changes enqueue the rollout; routing changes are
@@ -337,7 +385,23 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     traffic.routingChanged(kernel.nowMs);
     noteActualWeight();
   });
-  analysis.onPhaseChange(() => controller.enqueue());
+  analysis.onPhaseChange(() => {
+    controller.enqueue();
+    noteView();
+  });
+
+  // What `kubectl argo rollouts get rollout` would show, recorded whenever it changes: at status
+  // writes (which follow every ReplicaSet count change the controller observes) and AnalysisRun
+  // phase changes — not at each pod transition, which the next status write reflects.
+  let lastView = '';
+  function noteView(): void {
+    if (rollout.status.phase === '') return;
+    const key = rolloutViewKey(rollout, cluster.replicaSets, analysis.allRuns);
+    if (key === lastView) return;
+    lastView = key;
+    const view = rolloutView(rollout, cluster.replicaSets, analysis.allRuns);
+    trace.record('rolloutView', view as unknown as Record<string, unknown>);
+  }
 
   // Weights: what the controller set, and what the new revision's pods actually received.
   const changeHash = changeTemplate ? podTemplateHash(changeTemplate.raw) : podTemplateHash(initialTemplate.raw);
@@ -403,13 +467,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   if (actions) warnings.push(...actions.failures);
 
   warnings.push(...providers.warnings);
-  for (const c of provider.coverage.values()) {
-    for (const sel of c.neverMatched ?? []) {
-      warnings.push(
-        `metric "${c.metric}": selector ${sel} matched no simulated series in any of ${c.evaluations} measurements — either a metric or label name the simulated application does not emit (compare with the "${genericPreset.name}" preset) or a series that never appeared (e.g. a status code never served; guard the query or the condition)`,
-      );
-    }
-  }
+  warnings.push(...unmatchedQueryWarnings(provider, manifests, store, prometheusVersion, preset.name));
 
   return summarise({
     scenario,
@@ -549,6 +607,7 @@ function summarise(i: SummaryInput): RunResult {
     expectations,
     warnings: i.warnings,
     finalStatus: { phase: s.phase, message: s.message },
+    rolloutView: rolloutView(i.rollout, i.cluster.replicaSets, i.analysisRuns, { withPods: true }),
     events: i.events,
     reconciles: i.controller.reconcileCount,
     series: i.store.seriesCount,

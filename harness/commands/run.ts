@@ -9,6 +9,7 @@ import { runScenario, type RunResult } from '../../sim/world.js';
 import { renderHeader } from '../../reports/header.js';
 import { renderSummary } from '../../reports/summary.js';
 import { renderTimeline } from '../../reports/timeline.js';
+import { renderRolloutView } from '../../reports/rolloutView.js';
 import { loadRunInputs } from '../runInputs.js';
 import { checkRunOptions, fromStdinArg, usageError, type CliIo, type RehearseCommand } from './common.js';
 
@@ -21,6 +22,7 @@ interface RunArgs {
   prometheusVersion?: number;
   exprVersion?: string;
   pods: boolean;
+  status: boolean;
   manifests?: string;
 }
 
@@ -59,6 +61,7 @@ function runCommand(argv: RunArgs, io: CliIo): number {
       '',
       ...renderTimeline(result.trace, { pods: argv.pods }),
       '',
+      ...(argv.status ? [...renderRolloutView(result.rolloutView), ''] : []),
       ...renderSummary(result, { traceSha256, reproduce: reproduce.join(' ') }),
     ];
     process.stdout.write(out.join('\n') + '\n');
@@ -79,6 +82,7 @@ function jsonSummary(r: RunResult, traceSha256: string, reproduce: string): Reco
     maxCanaryWeight: r.maxCanaryWeight,
     maxActualCanaryWeight: r.maxActualCanaryWeight,
     finalStatus: r.finalStatus,
+    rolloutView: r.rolloutView,
     requests: r.requests,
     analysisRuns: r.analysisRuns,
     expectations: r.expectations,
@@ -102,6 +106,7 @@ export const runCommandModule: RehearseCommand = (ctx) => ({
       .option('prometheus-version', { type: 'number', describe: 'PromQL semantics: 2 or 3 (default 3)' })
       .option('expr-version', { type: 'string', describe: 'condition language: 1.15 (Argo Rollouts ≤ 1.9, default) or 1.17 (Argo 1.10)' })
       .option('pods', { type: 'boolean', default: false, describe: 'show every pod transition in the timeline' })
+      .option('status', { type: 'boolean', default: false, describe: 'print the final `kubectl argo rollouts get rollout` view' })
       .option('manifests', { type: 'string', describe: "replace the scenario's manifests with these: a file, folder, or - for stdin" }),
   handler: (args) => {
     const a = args as unknown as RunArgs;

@@ -25,6 +25,11 @@ export interface ScraperOptions {
   readonly fallbackService: string;
   readonly bucketsSeconds: readonly number[];
   readonly errorCode: number;
+  /** The Rollout and the Services/Ingress it names (labels of the mesh and ingress presets). */
+  readonly rollout?: string;
+  readonly canaryService?: string;
+  readonly stableService?: string;
+  readonly ingress?: string;
 }
 
 export interface ScrapeHook {
@@ -52,6 +57,20 @@ interface Target {
   /** Per series: 0 exposed, else 1 + the index of the hook that hides it; valid for `hiddenEpoch`. */
   hidden: Uint16Array | undefined;
   hiddenEpoch: number;
+  /** Per series: the value this target contributed at its last scrape (aggregated presets). */
+  readonly lastValue: Float64Array;
+}
+
+/** One series fed by several targets (aggregated presets): see Scraper.scrapeAggregated. */
+interface Aggregate {
+  readonly handle: SeriesHandle;
+  /** The scrape number in which `sum` was last reset. */
+  touched: number;
+  /** Sum of the contributions of this scrape. */
+  sum: number;
+  /** What contributors that went away or restarted had counted. */
+  retired: number;
+  exposed: boolean;
 }
 
 export class Scraper {
@@ -68,6 +87,9 @@ export class Scraper {
   private readonly staleByHook: number[] = [];
   /** Per hook: series newly hidden at this scrape (a target's mask computed for the first time under it). */
   private readonly hiddenByHook: number[] = [];
+  /** Aggregated presets: per series, its contributors' sum; in creation order (deterministic). */
+  private readonly aggregateOf = new Map<SeriesHandle, Aggregate>();
+  private readonly aggregates: Aggregate[] = [];
 
   constructor(private readonly o: ScraperOptions) {}
 
@@ -84,6 +106,11 @@ export class Scraper {
       }
     }
     this.updateHiding(nowMs);
+    if (this.o.preset.aggregate === true) {
+      this.scrapeAggregated(nowMs);
+      this.reportHookEffects(nowMs);
+      return;
+    }
     const n = ++this.scrapeNumber;
     const scraped: Target[] = [];
     for (const rs of this.o.cluster.replicaSets) {
@@ -124,6 +151,92 @@ export class Scraper {
       }
     }
     this.active = scraped;
+    this.reportHookEffects(nowMs);
+  }
+
+  /**
+   * A scrape for exporters that count requests where they are served (mesh sidecars, ingress
+   * controllers, gateways): several ReplicaSets may feed one series (NGINX counts every stable
+   * request under one label set whichever ReplicaSet served it), so a series' value is the sum of
+   * its contributors' counters, and stays monotonic when a contributor goes away or restarts from
+   * zero: its last value is carried into the series' `retired` part, as the exporter's own counter
+   * would have kept it. A series nobody feeds any more gets a stale marker (its proxy or pod is gone)
+   * — unless the preset's exporter outlives the pods (`persistentSeries`), which keeps exposing the
+   * counter's last value.
+   */
+  private scrapeAggregated(nowMs: number): void {
+    const n = ++this.scrapeNumber;
+    const scraped: Target[] = [];
+    const retire = (t: Target, i: number): void => {
+      this.aggregate(t.handles[i]!).retired += t.lastValue[i]!;
+      t.written[i] = 0;
+    };
+    for (const rs of this.o.cluster.replicaSets) {
+      if (rs.statusReplicas === 0) continue;
+      const counters = this.o.traffic.counters.get(rs);
+      if (!counters) continue;
+      for (const t of this.targetsOf(rs)) {
+        const hidden = this.hiddenOf(t);
+        for (let i = 0; i < t.layout.length; i++) {
+          const v = hidden !== undefined && hidden[i] !== 0 ? undefined : t.layout[i]!.value(counters);
+          if (v === undefined) {
+            if (t.written[i] === 1) {
+              retire(t, i);
+              if (hidden !== undefined && hidden[i] !== 0) this.staleByHook[hidden[i]! - 1]!++;
+            }
+            continue;
+          }
+          let h = t.handles[i];
+          if (!h) {
+            h = this.o.store.series(t.layout[i]!.labels);
+            t.handles[i] = h;
+          }
+          const a = this.aggregate(h);
+          if (t.written[i] === 1 && v < t.lastValue[i]!) a.retired += t.lastValue[i]!;
+          if (a.touched !== n) {
+            a.touched = n;
+            a.sum = 0;
+          }
+          a.sum += v;
+          t.lastValue[i] = v;
+          t.written[i] = 1;
+        }
+        t.lastScrape = n;
+        scraped.push(t);
+      }
+    }
+    for (const t of this.active) {
+      if (t.lastScrape === n) continue;
+      for (let i = 0; i < t.handles.length; i++) if (t.written[i] === 1) retire(t, i);
+    }
+    this.active = scraped;
+    const persistent = this.o.preset.persistentSeries === true;
+    for (const a of this.aggregates) {
+      if (a.touched === n) {
+        a.handle.append(nowMs, a.retired + a.sum);
+        a.exposed = true;
+      } else if (a.exposed && persistent) {
+        a.handle.append(nowMs, a.retired);
+      } else if (a.exposed) {
+        a.handle.appendStale(nowMs);
+        a.exposed = false;
+        // The exporter that kept this counter is gone; a new one starts from zero.
+        a.retired = 0;
+      }
+    }
+  }
+
+  private aggregate(h: SeriesHandle): Aggregate {
+    let a = this.aggregateOf.get(h);
+    if (!a) {
+      a = { handle: h, touched: 0, sum: 0, retired: 0, exposed: false };
+      this.aggregateOf.set(h, a);
+      this.aggregates.push(a);
+    }
+    return a;
+  }
+
+  private reportHookEffects(nowMs: number): void {
     for (let k = 0; k < this.staleByHook.length; k++) {
       if (this.hiddenByHook[k]! > 0) this.hooks[k]!.onEffect?.({ kind: 'hidden', series: this.hiddenByHook[k]! }, nowMs);
       if (this.staleByHook[k]! > 0) this.hooks[k]!.onEffect?.({ kind: 'staleMarkers', series: this.staleByHook[k]! }, nowMs);
@@ -174,13 +287,28 @@ export class Scraper {
     const names: string[] = [];
     for (const svc of this.o.cluster.services.values()) if (svc.selects(rs.podLabels)) names.push(svc.name);
     if (names.length === 0) names.push(this.o.fallbackService);
-    const targets = names.sort().map((service) => this.target(rs, service));
+    names.sort();
+    const targets = this.o.preset.targetPerReplicaSet ? [this.target(rs, this.servingService(names), names)] : names.map((service) => this.target(rs, service, names));
     this.targetsByRs.set(rs, { epoch, targets });
     return targets;
   }
 
-  private target(rs: ReplicaSet, service: string): Target {
-    const key = `${rs.name}\u0000${service}`;
+  /**
+   * For exporters that count a request once where it is served: the Service a request reaching
+   * these pods was addressed to. In steady state the controller points both Services at the same
+   * pods and the router sends everything to the stable one.
+   */
+  private servingService(names: readonly string[]): string {
+    const { stableService, canaryService } = this.o;
+    if (stableService !== undefined && names.includes(stableService)) return stableService;
+    if (canaryService !== undefined && names.includes(canaryService)) return canaryService;
+    return names[0]!;
+  }
+
+  private target(rs: ReplicaSet, service: string, selecting: readonly string[]): Target {
+    const perRs = this.o.preset.targetPerReplicaSet === true;
+    // A per-ReplicaSet target's labels may depend on every selecting Service (NGINX's canary label).
+    const key = perRs ? `${rs.name}\u0000${selecting.join('\u0000')}` : `${rs.name}\u0000${service}`;
     let t = this.targets.get(key);
     if (!t) {
       const layout = this.o.preset.layout({
@@ -189,6 +317,13 @@ export class Scraper {
         podTemplateHash: rs.podTemplateHash,
         bucketsSeconds: this.o.bucketsSeconds,
         errorCode: this.o.errorCode,
+        replicaSet: rs.name,
+        podLabels: rs.podLabels,
+        selectingServices: selecting,
+        ...(this.o.rollout !== undefined ? { rollout: this.o.rollout } : {}),
+        ...(this.o.canaryService !== undefined ? { canaryService: this.o.canaryService } : {}),
+        ...(this.o.stableService !== undefined ? { stableService: this.o.stableService } : {}),
+        ...(this.o.ingress !== undefined ? { ingress: this.o.ingress } : {}),
       });
       t = {
         rs,
@@ -198,6 +333,7 @@ export class Scraper {
         written: new Uint8Array(layout.length),
         hidden: undefined,
         hiddenEpoch: 0,
+        lastValue: new Float64Array(layout.length),
       };
       this.targets.set(key, t);
     }

@@ -17,6 +17,8 @@ import type { ScenarioSpec, VersionSpec } from './types.js';
 import { EXPECT_SCHEMA, parseExpectations } from '../expect/parse.js';
 import { ACTIONS_SCHEMA, parseActions } from '../actions/parse.js';
 import { parseProviders, PROVIDERS_SCHEMA } from './providers.js';
+import { CUSTOM_DEFAULTS, type CustomMetricsSpec } from '../metrics/presets/custom.js';
+import { PRESET_NAMES, type PresetName } from '../metrics/presets/index.js';
 
 export const SCENARIO_API_VERSION = 'rehearse.dev/v1alpha1';
 
@@ -49,7 +51,20 @@ const specSchema = obj(
       headerShare: any,
       mirrorShare: any,
     }),
-    metrics: obj('Metrics', { preset: str, scrapeInterval: str, errorCode: any }),
+    metrics: obj('Metrics', {
+      preset: str,
+      scrapeInterval: str,
+      errorCode: any,
+      custom: obj('CustomMetrics', {
+        requestsMetric: str,
+        statusLabel: str,
+        statusFormat: str,
+        durationMetric: str,
+        durationUnit: str,
+        buckets: { type: 'list', items: any, nonEmpty: 'metrics.custom.buckets needs at least one bucket upper bound.' },
+        labels: { type: 'stringMap' },
+      }),
+    }),
     versions: { type: 'map', values: versionSchema },
     defaultVersion: versionSchema,
     change: obj('Change', { at: str, image: str, container: str }, { at: 'change.at is required (when the update is applied)' }),
@@ -248,8 +263,15 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
   const preview = previewJson ? { rps: c.number('spec.traffic.preview.rps', field(previewJson, 'rps'), 0, 'a request rate ≥ 0 (requests per second)', (n) => n >= 0) } : undefined;
 
   const metrics = objAt(spec, 'metrics');
-  const preset = strAt(metrics, 'preset') ?? 'generic';
-  if (preset !== 'generic') c.error('spec.metrics.preset', `expected "generic", got "${preset}" (other presets are not simulated yet).`);
+  const presetName = strAt(metrics, 'preset') ?? 'generic';
+  const preset: PresetName = (PRESET_NAMES as readonly string[]).includes(presetName) ? (presetName as PresetName) : 'generic';
+  if (preset !== presetName) {
+    const hint = suggestName(presetName, PRESET_NAMES);
+    c.error('spec.metrics.preset', `expected one of ${PRESET_NAMES.map((n) => `"${n}"`).join(', ')}, got "${presetName}"${hint ? ` (did you mean "${hint}"?)` : ''}.`);
+  }
+  const customJson = objAt(metrics, 'custom');
+  if (customJson !== undefined && preset !== 'custom' && !c.reported('spec.metrics.preset')) c.conflict('spec.metrics.custom', `metrics.custom names the series of preset: custom, but the preset is "${preset}".`);
+  const custom = preset === 'custom' ? parseCustomMetrics(c, customJson) : undefined;
   const scrapeIntervalMs = c.duration('spec.metrics.scrapeInterval', strAt(metrics, 'scrapeInterval'), d.metrics.scrapeIntervalMs, 1000);
   const errorCode = c.number('spec.metrics.errorCode', field(metrics, 'errorCode'), d.metrics.errorCode, 'an HTTP status code from 400 to 599', (n) => Number.isInteger(n) && n >= 400 && n <= 599);
 
@@ -325,13 +347,59 @@ export function parseScenario(name: string, text: string): ScenarioSpec {
       mirrorShare: field(traffic, 'mirrorShare') == null ? undefined : c.ratio('spec.traffic.mirrorShare', field(traffic, 'mirrorShare'), 0),
       ...(preview ? { preview } : {}),
     },
-    metrics: { preset: 'generic', scrapeIntervalMs, errorCode },
+    metrics: { preset, scrapeIntervalMs, errorCode, ...(custom !== undefined ? { custom } : {}) },
     versions,
     defaultVersion,
     change,
     expect,
     positions: ctx.positions,
   };
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** The `metrics.custom` block: names checked against Prometheus' name rules, bounds increasing. */
+function parseCustomMetrics(c: ValueChecker, m: J | undefined): CustomMetricsSpec {
+  const name = (key: 'requestsMetric' | 'durationMetric' | 'statusLabel', rule: RegExp, what: string): string => {
+    const v = strAt(m, key);
+    if (v === undefined) return CUSTOM_DEFAULTS[key];
+    if (!rule.test(v)) c.error(`spec.metrics.custom.${key}`, `expected a Prometheus ${what} (${rule.source}), got "${v}".`);
+    return v;
+  };
+  const requestsMetric = name('requestsMetric', METRIC_NAME, 'metric name');
+  const durationMetric = name('durationMetric', METRIC_NAME, 'metric name');
+  const statusLabel = name('statusLabel', LABEL_NAME, 'label name');
+  const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const v = strAt(m, key);
+    if (v === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    c.error(`spec.metrics.custom.${key}`, `expected ${allowed.map((a) => `"${a}"`).join(' or ')}, got "${v}".`);
+    return fallback;
+  };
+  const statusFormat = oneOf('statusFormat', ['code', 'class'] as const, CUSTOM_DEFAULTS.statusFormat);
+  const durationUnit = oneOf('durationUnit', ['seconds', 'milliseconds'] as const, CUSTOM_DEFAULTS.durationUnit);
+  const bucketsJson = field(m, 'buckets') as Json[] | undefined;
+  let buckets: number[] | undefined;
+  if (bucketsJson !== undefined) {
+    buckets = bucketsJson.map((b, i) => c.number(`spec.metrics.custom.buckets[${i}]`, b, 1, 'a bucket upper bound > 0', (n) => n > 0 && Number.isFinite(n)));
+    for (let i = 1; i < buckets.length; i++) {
+      if (buckets[i]! <= buckets[i - 1]! && !c.reported(`spec.metrics.custom.buckets[${i}]`, `spec.metrics.custom.buckets[${i - 1}]`)) {
+        c.conflict(`spec.metrics.custom.buckets[${i}]`, 'bucket upper bounds must be strictly increasing.');
+      }
+    }
+  }
+  const labelsJson = field(m, 'labels') as Record<string, string> | undefined;
+  let labels: Map<string, string> | undefined;
+  if (labelsJson !== undefined) {
+    labels = new Map();
+    for (const [k, v] of Object.entries(labelsJson)) {
+      if (!LABEL_NAME.test(k) || k.startsWith('__')) c.error(`spec.metrics.custom.labels.${k}`, `expected a Prometheus label name (${LABEL_NAME.source}, not starting with "__"), got "${k}".`);
+      else if (k === statusLabel || k === 'le') c.error(`spec.metrics.custom.labels.${k}`, `the label "${k}" is written by the preset itself (status or bucket bound).`);
+      else labels.set(k, String(v));
+    }
+  }
+  return { requestsMetric, statusLabel, statusFormat, durationMetric, durationUnit, buckets, labels };
 }
 
 const FAULT_KEYS = new Set(['kind', 'at', 'for', 'target']);

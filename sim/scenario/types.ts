@@ -6,6 +6,8 @@ import type { SourcePosition } from '../manifests/types.js';
 import type { Expectations } from '../expect/types.js';
 import type { OperatorAction } from '../actions/types.js';
 import type { ProvidersSpec } from '../analysis/providers/spec.js';
+import type { CustomMetricsSpec } from '../metrics/presets/custom.js';
+import type { PresetName } from '../metrics/presets/index.js';
 
 /**
  * `rolledBack`: an operator action (undo, gitopsRevert) took the rollout back to the revision it
@@ -62,7 +64,13 @@ export interface ScenarioSpec {
      */
     readonly mirrorShare?: number | undefined;
   };
-  readonly metrics: { readonly preset: 'generic'; readonly scrapeIntervalMs: number; readonly errorCode: number };
+  readonly metrics: {
+    readonly preset: PresetName;
+    readonly scrapeIntervalMs: number;
+    readonly errorCode: number;
+    /** The names of the `custom` preset (undefined for the other presets). */
+    readonly custom?: CustomMetricsSpec;
+  };
   /** Behaviour per container image; images not listed behave as `defaultVersion`. */
   readonly versions: ReadonlyMap<string, VersionSpec>;
   readonly defaultVersion: VersionSpec;

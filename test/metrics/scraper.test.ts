@@ -10,6 +10,7 @@ import { TraceRecorder } from '../../sim/engine/trace.js';
 import type { PodTemplateSpec } from '../../sim/manifests/types.js';
 import { compileQuery, evaluateInstant } from '../../sim/metrics/promql/index.js';
 import { genericPreset } from '../../sim/metrics/presets/generic.js';
+import { nginxPreset } from '../../sim/metrics/presets/nginx.js';
 import { Scraper } from '../../sim/metrics/scraper.js';
 import { SeriesStore } from '../../sim/metrics/store.js';
 import { DEFAULT_BUCKETS_SECONDS } from '../../sim/traffic/behaviour.js';
@@ -105,5 +106,73 @@ describe('generic preset through the scraper', () => {
     expect(now.resultType === 'vector' && now.samples).toEqual([]);
     const before = w.query('http_requests_total', 29_999);
     expect(before.resultType === 'vector' && before.samples.length).toBe(1);
+  });
+});
+
+describe('aggregated presets (requests counted where they are served)', () => {
+  function nginxSetup() {
+    const kernel = new Kernel();
+    const trace = new TraceRecorder(kernel);
+    const cluster = new Cluster({ kernel, trace, podRandom: new RandomStream(1, 'pods'), startupFor: () => ({ drawStartupMs: () => 0 }) });
+    const stable = new SimService('web-stable', { app: 'web' });
+    cluster.addService(stable);
+    const traffic = new TrafficModel({
+      random: new RandomStream(1, 'traffic'),
+      load: { kind: 'constant', rps: 100 },
+      bucketsSeconds: DEFAULT_BUCKETS_SECONDS,
+      behaviourOf: () => ({ errorRatio: 0, latencyP50Ms: 40, latencyP99Ms: 250 }),
+      routes: () => currentRoutes(cluster, { kind: 'service', service: stable }),
+    });
+    cluster.onChange(() => traffic.routingChanged(kernel.nowMs));
+    const store = new SeriesStore();
+    const scraper = new Scraper({
+      store,
+      cluster,
+      traffic,
+      preset: nginxPreset,
+      namespace: 'shop',
+      fallbackService: 'web',
+      bucketsSeconds: DEFAULT_BUCKETS_SECONDS,
+      errorCode: 500,
+      stableService: 'web-stable',
+      ingress: 'web',
+    });
+    const scrapeAt = (t: number): void => {
+      kernel.run(t);
+      traffic.tick(t);
+      for (const rs of cluster.replicaSets) if (rs.statusReplicas === 0) traffic.resetCounters(rs);
+      scraper.scrape(t);
+    };
+    return { cluster, store, scrapeAt };
+  }
+
+  it('sums every ReplicaSet behind the stable Service into one monotonic counter that outlives them', () => {
+    const w = nginxSetup();
+    const a = w.cluster.createReplicaSet('web-a', 'a', template('web:1'), 0);
+    w.cluster.scale(a, 1);
+    w.scrapeAt(15_000);
+    w.scrapeAt(30_000);
+    const b = w.cluster.createReplicaSet('web-b', 'b', template('web:2'), 0);
+    w.cluster.scale(b, 1);
+    w.scrapeAt(45_000);
+    w.scrapeAt(60_000);
+    w.cluster.scale(a, 0);
+    w.scrapeAt(75_000);
+    w.scrapeAt(90_000);
+    w.cluster.scale(b, 0);
+    w.scrapeAt(105_000);
+    const series = w.store.select([]).filter((h) => h.labels.get('__name__') === 'nginx_ingress_controller_requests');
+    // One series: no pod-template hash in NGINX's labels.
+    expect(series).toHaveLength(1);
+    const q = (t: number): number => {
+      const r = evaluateInstant(compileQuery('nginx_ingress_controller_requests'), w.store, t);
+      return r.resultType === 'vector' ? r.samples[0]!.value : NaN;
+    };
+    const values = [15_000, 30_000, 45_000, 60_000, 75_000, 90_000, 105_000].map(q);
+    // Never decreases (no counter reset when web-a goes away), and grows by ~100 req/s × 15 s while pods serve.
+    for (let i = 1; i < values.length; i++) expect(values[i]!).toBeGreaterThanOrEqual(values[i - 1]!);
+    expect(values[6]! - values[0]!).toBeGreaterThan(1200);
+    // After the last pods went away the controller still exposes the counter, unchanged.
+    expect(values[6]).toBe(values[5]);
   });
 });

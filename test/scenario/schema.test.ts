@@ -138,7 +138,8 @@ describe('README.md scenario file reference', () => {
       }
     };
     collect(parseYaml(example));
-    for (const e of featureExamples) collect(parseYaml(e.example));
+    // Every YAML block of the feature documents counts (some show only the keys of their feature).
+    for (const d of featureDocs) for (const block of yamlBlocks(d.text)) collect(parseYaml(block));
     const missing: string[] = [];
     const visit = (fs: FieldSchema, path: string): void => {
       if (fs.type === 'object') {
@@ -316,7 +317,7 @@ describe('invalid documents are rejected by both the JSON Schema and the parser'
     { name: 'missing change.at', text: VALID.replace('change: { at: 1m, image: app:v2 }', 'change: { image: app:v2 }'), field: 'spec.change.at', line: 10, column: 11, message: /change.at is required/ },
     { name: 'steps without profile: steps', text: VALID.replace('    rps: 200\n', '    rps: 200\n    steps: [{ at: 10m, rps: 400 }]\n'), field: 'spec.traffic.steps', line: 10, column: 12, message: /steps need profile: steps/ },
     { name: 'unknown profile', text: VALID.replace('    rps: 200\n', '    rps: 200\n    profile: diurnal\n'), field: 'spec.traffic.profile', line: 10, column: 14, message: /expected "constant" or "steps", got "diurnal"/ },
-    { name: 'unknown preset', text: VALID.replace('  until: 1h\n', '  until: 1h\n  metrics: { preset: istio }\n'), field: 'spec.metrics.preset', line: 8, column: 22, message: /expected "generic", got "istio"/ },
+    { name: 'unknown preset', text: VALID.replace('  until: 1h\n', '  until: 1h\n  metrics: { preset: istoi }\n'), field: 'spec.metrics.preset', line: 8, column: 22, message: /expected one of "generic", "istio", .*got "istoi" \(did you mean "istio"\?\)/ },
     { name: 'bad prometheusVersion', text: VALID.replace('  until: 1h\n', '  until: 1h\n  prometheusVersion: 4\n'), field: 'spec.prometheusVersion', line: 8, column: 22, message: /expected 2 or 3, got 4/ },
     { name: 'error code outside 400-599', text: VALID.replace('  until: 1h\n', '  until: 1h\n  metrics: { errorCode: 200 }\n'), field: 'spec.metrics.errorCode', line: 8, column: 25, message: /HTTP status code from 400 to 599/ },
     { name: 'no manifests', text: VALID.replace('  manifests: [manifests/checkout]\n', ''), field: 'spec.manifests', line: 6, column: 3, message: /names no manifests/ },

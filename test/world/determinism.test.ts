@@ -103,7 +103,7 @@ describe('separate random streams: an analysis step does not change the traffic 
 
 /** Warnings a shipped scenario exists to show (the empty-query drill demonstrates the "matched no series" report). */
 const EXPECTED_WARNINGS: Readonly<Record<string, RegExp>> = {
-  'empty-query.yaml': /^metric "error-ratio": selector http_requests_total\{service="catalog-canary",code=~"5\.\."\} matched no simulated series in any of 5 measurements/,
+  'empty-query.yaml': /analysis\.yaml:11: metric "error-ratio" \(AnalysisTemplate catalog-error-ratio\): selector http_requests_total\{service="catalog-canary",code=~"5\.\."\} matched no simulated series in any of 5 measurements/,
 };
 
 describe('shipped scenarios meet their expect blocks (loaded through harness/runInputs.ts)', () => {
