@@ -34,6 +34,7 @@ import { changedTemplate, markedAsPreviousRevision } from './rollouts/templates.
 import { evaluateExpectations } from './expect/evaluate.js';
 import type { ExpectationResult, RunObservation } from './expect/types.js';
 import { POD_TEMPLATE_HASH_LABEL } from './cluster/replicaSet.js';
+import { createExperimentController } from './experiments/wiring.js';
 
 export interface RunOptions {
   readonly seed?: number;
@@ -227,6 +228,8 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
 
   const rollout = new SimRollout({ ...manifest, spec: { ...manifest.spec, template: initialTemplate } });
   const byName = <T extends { metadata: { name: string } }>(xs: readonly T[]): Map<string, T> => new Map(xs.map((x) => [x.metadata.name, x]));
+  // Only runs with experiment steps or Experiment manifests get an experiment controller.
+  const experiments = createExperimentController(manifest, manifests, { kernel, trace, cluster, analysis, byName });
   const controller = new RolloutController({
     kernel,
     trace,
@@ -236,6 +239,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     analysisTemplates: byName(manifests.analysisTemplates),
     clusterAnalysisTemplates: byName(manifests.clusterAnalysisTemplates),
     router,
+    ...(experiments ? { experiments } : {}),
     onStatusChange: () => noteSetWeight(),
   });
 
@@ -244,13 +248,22 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   cluster.onChange((change) => {
     traffic.routingChanged(kernel.nowMs);
     noteActualWeight();
-    if (change.kind !== 'serviceSelector') controller.enqueue();
+    if (change.kind === 'serviceSelector') return;
+    // A ReplicaSet event goes to its owner: the Rollout, or an Experiment.
+    if (change.rs.owner === undefined) controller.enqueue();
+    else experiments?.replicaSetChanged(change.rs);
   });
   router?.onChange(() => {
     traffic.routingChanged(kernel.nowMs);
     noteActualWeight();
   });
-  analysis.onPhaseChange(() => controller.enqueue());
+  analysis.onPhaseChange((run) => {
+    if (run.labels.rolloutType === 'Experiment') experiments?.analysisRunChanged(run);
+    else controller.enqueue();
+  });
+  experiments?.onChange((ex) => {
+    if (ex.ownerRollout === rollout.name) controller.enqueue();
+  });
 
   // Weights: what the controller set, and what the new revision's pods actually received.
   const changeHash = changeTemplate ? podTemplateHash(changeTemplate.raw) : podTemplateHash(initialTemplate.raw);
@@ -268,6 +281,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     maxActualCanaryWeight = Math.max(maxActualCanaryWeight, Math.round(share * 10000) / 100);
   }
   kernel.schedule(0, Priority.world, 'create rollout', () => controller.start());
+  if (experiments) kernel.schedule(0, Priority.world, 'create experiments', () => experiments.createStandalone(manifests.experiments ?? []));
 
   const interval = scenario.metrics.scrapeIntervalMs;
   const observe = (): void => {
@@ -375,11 +389,13 @@ function summarise(i: SummaryInput): RunResult {
 
   const byVersion: Record<string, VersionTotals> = {};
   const images = new Map<string, number>();
-  for (const rs of i.cluster.replicaSets) images.set(imageOf(rs.template), (images.get(imageOf(rs.template)) ?? 0) + 1);
+  const ownRSs = i.cluster.replicaSets.filter((rs) => rs.owner === undefined);
+  for (const rs of ownRSs) images.set(imageOf(rs.template), (images.get(imageOf(rs.template)) ?? 0) + 1);
   for (const rs of i.cluster.replicaSets) {
     const per = i.traffic.perReplicaSet.get(rs) ?? { requests: 0, errors: 0 };
     const image = imageOf(rs.template);
-    const key = images.get(image)! > 1 ? `${image} (${rs.podTemplateHash})` : image;
+    // An Experiment's ReplicaSet is listed under its own name (it shares an image and a hash with a Rollout's).
+    const key = rs.owner !== undefined ? `${image} (${rs.name})` : images.get(image)! > 1 ? `${image} (${rs.podTemplateHash})` : image;
     byVersion[key] = { image, revision: rs.revision, podTemplateHash: rs.podTemplateHash, total: per.requests, failed: per.errors };
   }
 
@@ -455,7 +471,7 @@ function observe(
     final: {
       stableHash,
       canaryHash: s.currentPodHash && s.currentPodHash !== stableHash ? s.currentPodHash : undefined,
-      replicaSets: i.cluster.replicaSets.map((rs) => ({ podTemplateHash: rs.podTemplateHash, image: imageOf(rs.template), replicas: rs.statusReplicas, ready: rs.readyReplicas })),
+      replicaSets: i.cluster.replicaSets.filter((rs) => rs.owner === undefined).map((rs) => ({ podTemplateHash: rs.podTemplateHash, image: imageOf(rs.template), replicas: rs.statusReplicas, ready: rs.readyReplicas })),
       services,
     },
   };

@@ -31,4 +31,4 @@ export interface MetricResult {
   readonly dryRun: boolean;
 }
 
-export type RolloutAnalysisType = 'Step' | 'Background';
+export type RolloutAnalysisType = 'Step' | 'Background' | 'Experiment';

@@ -19,7 +19,7 @@ import type { RandomStream } from '../engine/random.js';
 import type { TraceRecorder } from '../engine/trace.js';
 import type { PodTemplateSpec } from '../manifests/types.js';
 import { isInBackOffSince, isInBackOffSinceUpdate, nextBackOff, type BackOffEntry } from './backoff.js';
-import { POD_TEMPLATE_HASH_LABEL, ReplicaSet, isPodReady, podsToDelete, type Pod } from './replicaSet.js';
+import { POD_TEMPLATE_HASH_LABEL, ReplicaSet, isPodReady, podsToDelete, type Pod, type ReplicaSetOwner } from './replicaSet.js';
 import type { PodStartupModel } from './podModel.js';
 import { SimService } from './service.js';
 
@@ -112,7 +112,7 @@ export class Cluster {
     this.selectorEpoch++;
   }
 
-  createReplicaSet(name: string, podTemplateHash: string, template: PodTemplateSpec, minReadySeconds: number): ReplicaSet {
+  createReplicaSet(name: string, podTemplateHash: string, template: PodTemplateSpec, minReadySeconds: number, owner?: ReplicaSetOwner): ReplicaSet {
     const rs = new ReplicaSet(
       name,
       podTemplateHash,
@@ -120,6 +120,7 @@ export class Cluster {
       { ...template.metadata.labels, [POD_TEMPLATE_HASH_LABEL]: podTemplateHash },
       this.options.kernel.nowMs,
       this.rsSeq++,
+      owner,
     );
     this.minReadyByRs.set(rs, minReadySeconds);
     this.replicaSets.push(rs);

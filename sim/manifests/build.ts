@@ -9,6 +9,10 @@ import type {
   AnalysisTemplateRef,
   CanaryStep,
   CanaryStrategy,
+  Experiment,
+  ExperimentAnalysisRef,
+  PodTemplateSpec,
+  RolloutExperimentStep,
   IntOrString,
   Metric,
   ObjectMeta,
@@ -118,7 +122,86 @@ function buildStep(v: Json, index: PositionIndex, path: string): CanaryStep {
   const position = positionAt(index, path);
   if (o['setWeight'] !== undefined) return { kind: 'setWeight', setWeight: num(o['setWeight']) ?? 0, position };
   if (o['pause'] !== undefined) return { kind: 'pause', pause: { duration: ios(obj(o['pause'])['duration']) }, position };
+  if (o['experiment'] !== undefined) return { kind: 'experiment', experiment: buildExperimentStep(o['experiment']), position };
   return { kind: 'analysis', analysis: buildRolloutAnalysis(o['analysis']), position };
+}
+
+function buildExperimentAnalyses(v: Json | undefined): ExperimentAnalysisRef[] {
+  return arr(v).map((a) => {
+    const o = obj(a);
+    return {
+      name: str(o['name']) ?? '',
+      templateName: str(o['templateName']) ?? '',
+      clusterScope: bool(o['clusterScope']) ?? false,
+      args: buildArgs(o['args']),
+      requiredForCompletion: bool(o['requiredForCompletion']) ?? false,
+    };
+  });
+}
+
+function buildSelector(v: Json | undefined): { matchLabels: Readonly<Record<string, string>> } | undefined {
+  return v === undefined || v === null ? undefined : { matchLabels: strMap(obj(v)['matchLabels']) };
+}
+
+function buildExperimentStep(v: Json | undefined): RolloutExperimentStep {
+  const o = obj(v);
+  return {
+    templates: arr(o['templates']).map((t) => {
+      const to = obj(t);
+      const meta = obj(to['metadata']);
+      return {
+        name: str(to['name']) ?? '',
+        // Anything else is reported by validate.ts.
+        specRef: (str(to['specRef']) ?? '') as 'stable' | 'canary',
+        replicas: num(to['replicas']),
+        metadata: { labels: strMap(meta['labels']), annotations: strMap(meta['annotations']) },
+        selector: buildSelector(to['selector']),
+        weight: num(to['weight']),
+      };
+    }),
+    duration: str(o['duration']),
+    analyses: buildExperimentAnalyses(o['analyses']),
+    dryRun: buildDryRun(o['dryRun']),
+    scaleDownDelaySeconds: num(o['scaleDownDelaySeconds']),
+  };
+}
+
+function buildPodTemplate(v: Json | undefined): PodTemplateSpec {
+  const template = obj(v);
+  const templateMeta = obj(template['metadata']);
+  return {
+    metadata: { labels: strMap(templateMeta['labels']), annotations: strMap(templateMeta['annotations']) },
+    containers: arr(obj(template['spec'])['containers']).map((c) => ({ name: str(obj(c)['name']) ?? '', image: str(obj(c)['image']) ?? '' })),
+    raw: v ?? null,
+  };
+}
+
+export function buildExperiment(v: Json, index: PositionIndex): Experiment {
+  const root = obj(v);
+  const spec = obj(root['spec']);
+  return {
+    kind: 'Experiment',
+    metadata: buildMeta(root['metadata']),
+    spec: {
+      templates: arr(spec['templates']).map((t) => {
+        const o = obj(t);
+        return {
+          name: str(o['name']) ?? '',
+          replicas: num(o['replicas']),
+          minReadySeconds: num(o['minReadySeconds']) ?? 0,
+          selector: buildSelector(o['selector']),
+          template: buildPodTemplate(o['template']),
+        };
+      }),
+      duration: str(spec['duration']),
+      progressDeadlineSeconds: num(spec['progressDeadlineSeconds']),
+      terminate: bool(spec['terminate']) ?? false,
+      analyses: buildExperimentAnalyses(spec['analyses']),
+      scaleDownDelaySeconds: num(spec['scaleDownDelaySeconds']),
+      dryRun: buildDryRun(spec['dryRun']),
+    },
+    position: index.document,
+  };
 }
 
 export function buildRollout(v: Json, index: PositionIndex): Rollout {

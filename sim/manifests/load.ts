@@ -10,11 +10,12 @@ import type { Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { InputError } from '../diagnostics.js';
 import type { PositionIndex } from './build.js';
-import { buildAnalysisTemplate, buildRollout, buildService } from './build.js';
+import { buildAnalysisTemplate, buildExperiment, buildRollout, buildService } from './build.js';
 import type { ObjectSchema } from './schema.js';
-import { analysisTemplateSchema, rolloutSchema, serviceSchema } from './schema.js';
-import type { AnalysisTemplate, IgnoredObject, ManifestSet, Rollout, Service, SourcePosition } from './types.js';
+import { analysisTemplateSchema, experimentSchema, rolloutSchema, serviceSchema } from './schema.js';
+import type { AnalysisTemplate, Experiment, IgnoredObject, ManifestSet, Rollout, Service, SourcePosition } from './types.js';
 import { validateAnalysisTemplate, validateRolloutReferences, validateRolloutSpec } from './validate.js';
+import { validateExperiment } from './validateExperiment.js';
 import type { WalkContext } from './yamlWalk.js';
 import { positionOfNode, walk } from './yamlWalk.js';
 
@@ -43,6 +44,7 @@ interface LoadState {
   readonly analysisTemplates: Loaded<AnalysisTemplate>[];
   readonly clusterAnalysisTemplates: Loaded<AnalysisTemplate>[];
   readonly services: Loaded<Service>[];
+  readonly experiments: Loaded<Experiment>[];
   readonly ignored: IgnoredObject[];
   documents: number;
 }
@@ -106,7 +108,8 @@ function loadObject(state: LoadState, node: unknown, file: string, lineCounter: 
     return;
   }
 
-  const isArgoKind = kind.value === 'Rollout' || kind.value === 'AnalysisTemplate' || kind.value === 'ClusterAnalysisTemplate';
+  const isArgoKind =
+    kind.value === 'Rollout' || kind.value === 'AnalysisTemplate' || kind.value === 'ClusterAnalysisTemplate' || kind.value === 'Experiment';
   const isService = kind.value === 'Service';
   const apiAt = apiVersion.node ? positionOfNode(ctx, apiVersion.node) : at;
   let schema: ObjectSchema | undefined;
@@ -120,7 +123,7 @@ function loadObject(state: LoadState, node: unknown, file: string, lineCounter: 
         errorAt(state, apiAt, field('apiVersion'), `${kind.value} is served as ${ARGO_API_VERSION} only, got ${JSON.stringify(apiVersion.value)}.`);
         return;
       }
-      schema = kind.value === 'Rollout' ? rolloutSchema : analysisTemplateSchema;
+      schema = kind.value === 'Rollout' ? rolloutSchema : kind.value === 'Experiment' ? experimentSchema : analysisTemplateSchema;
     }
   } else if (isService) {
     if (apiVersion.value === undefined) {
@@ -150,6 +153,8 @@ function loadObject(state: LoadState, node: unknown, file: string, lineCounter: 
   } else if (kind.value === 'AnalysisTemplate' || kind.value === 'ClusterAnalysisTemplate') {
     const target = kind.value === 'AnalysisTemplate' ? state.analysisTemplates : state.clusterAnalysisTemplates;
     target.push({ object: buildAnalysisTemplate(value, kind.value, index), index, basePath });
+  } else if (kind.value === 'Experiment') {
+    state.experiments.push({ object: buildExperiment(value, index), index, basePath });
   } else {
     state.services.push({ object: buildService(value, index), index, basePath });
   }
@@ -212,6 +217,7 @@ export function loadManifests(sources: readonly ManifestSource[]): ManifestSet {
     analysisTemplates: [],
     clusterAnalysisTemplates: [],
     services: [],
+    experiments: [],
     ignored: [],
     documents: 0,
   };
@@ -221,6 +227,7 @@ export function loadManifests(sources: readonly ManifestSource[]): ManifestSet {
   checkDuplicates(state, 'AnalysisTemplate', state.analysisTemplates);
   checkDuplicates(state, 'ClusterAnalysisTemplate', state.clusterAnalysisTemplates);
   checkDuplicates(state, 'Service', state.services);
+  checkDuplicates(state, 'Experiment', state.experiments);
 
   const semantic: Diagnostic[] = [];
   for (const t of [...state.analysisTemplates, ...state.clusterAnalysisTemplates]) validateAnalysisTemplate(t.object, t.index, t.basePath, semantic);
@@ -233,6 +240,7 @@ export function loadManifests(sources: readonly ManifestSource[]): ManifestSet {
     validateRolloutSpec(r.object, r.index, r.basePath, semantic);
     validateRolloutReferences(r.object, manifestIndex, r.index, r.basePath, semantic);
   }
+  for (const e of state.experiments) validateExperiment(e.object, manifestIndex, e.index, e.basePath, semantic);
   state.errors.push(...semantic.filter((d) => d.severity === 'error'));
   state.warnings.push(...semantic.filter((d) => d.severity === 'warning'));
 
@@ -242,6 +250,7 @@ export function loadManifests(sources: readonly ManifestSource[]): ManifestSet {
     analysisTemplates: manifestIndex.analysisTemplates,
     clusterAnalysisTemplates: manifestIndex.clusterAnalysisTemplates,
     services: manifestIndex.services,
+    ...(state.experiments.length > 0 ? { experiments: state.experiments.map((e) => e.object) } : {}),
     ignored: state.ignored,
     warnings: state.warnings,
   };

@@ -71,7 +71,13 @@ export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<str
   ['Rollout spec.strategy.canary.minPodsPerReplicaSet', { support: 'notSimulated', note: 'minimum pod counts per ReplicaSet' }],
   ['Rollout spec.strategy.canary.replicaProgressThreshold', { support: 'notSimulated', note: 'partial-availability step completion' }],
   // Steps
-  ['Rollout spec.strategy.canary.steps[].experiment', { support: 'notSimulated', note: 'experiment steps' }],
+  // Experiment steps (sim/rollouts/experimentStep.ts): per-template Services and weighted traffic
+  // to them are not modelled yet; analysisRunMetadata only labels the AnalysisRuns.
+  ['Rollout spec.strategy.canary.steps[].experiment.templates[].weight', { support: 'notSimulated', note: 'traffic weights for experiment templates' }],
+  ['Rollout spec.strategy.canary.steps[].experiment.templates[].service', { support: 'notSimulated', note: 'Services generated for experiment templates' }],
+  ['Rollout spec.strategy.canary.steps[].experiment.templates[].selector.matchExpressions', { support: 'notSimulated', note: 'only selector.matchLabels is supported' }],
+  ['Rollout spec.strategy.canary.steps[].experiment.analyses[].args[].valueFrom.fieldRef', { support: 'notSimulated', note: 'fieldRef arguments of experiment analyses' }],
+  ['Rollout spec.strategy.canary.steps[].experiment.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
   ['Rollout spec.strategy.canary.steps[].setCanaryScale', { support: 'notSimulated', note: 'explicit canary scale steps' }],
   ['Rollout spec.strategy.canary.steps[].setHeaderRoute', { support: 'notSimulated', note: 'header-based routing steps' }],
   ['Rollout spec.strategy.canary.steps[].setMirrorRoute', { support: 'notSimulated', note: 'traffic mirroring steps' }],
@@ -83,6 +89,12 @@ export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<str
   // Traffic routing: every router is simulated as exact weights; managed routes only serve header/mirror steps.
   ['Rollout spec.strategy.canary.trafficRouting.managedRoutes', { support: 'noEffect', note: 'used only by setHeaderRoute/setMirrorRoute steps' }],
   // AnalysisTemplate / ClusterAnalysisTemplate
+  // Experiment (standalone)
+  ['Experiment spec.templates[].service', { support: 'notSimulated', note: 'Services generated for experiment templates' }],
+  ['Experiment spec.templates[].selector.matchExpressions', { support: 'notSimulated', note: 'only selector.matchLabels is supported' }],
+  ['Experiment spec.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
+  ['Experiment spec.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
+  ['Experiment spec.analyses[].args[].valueFrom', { support: 'notSimulated', note: 'arguments read from Secrets or fields (use value, with {{templates.<name>.podTemplateHash}} placeholders)' }],
   ['AnalysisTemplate spec.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
   ['AnalysisTemplate spec.templates', { support: 'notSimulated', note: 'AnalysisTemplates that include other templates' }],
   ['AnalysisTemplate spec.args[].valueFrom.secretKeyRef', { support: 'notSimulated', note: 'arguments read from Secrets' }],
@@ -323,12 +335,50 @@ const rolloutAnalysisBackground = obj(
   { required: rolloutAnalysisRequired },
 );
 
+// RolloutExperimentStep (types.go)
+const podTemplateMetadata = obj('PodTemplateMetadata', { labels: stringMap, annotations: stringMap });
+const rolloutExperimentTemplate = obj(
+  'RolloutExperimentTemplate',
+  {
+    name: str,
+    specRef: { type: 'string', expect: '"stable" or "canary"' },
+    replicas: int,
+    metadata: podTemplateMetadata,
+    selector: labelSelector,
+    weight: int,
+    service: obj('TemplateService', { name: str }),
+  },
+  {
+    required: {
+      name: 'every experiment template needs a name',
+      specRef: 'every experiment template needs a specRef ("stable" or "canary")',
+    },
+  },
+);
+const rolloutExperimentAnalysis = obj(
+  'RolloutExperimentStepAnalysisTemplateRef',
+  { name: str, templateName: str, clusterScope: bool, args: list(analysisRunArgument), requiredForCompletion: bool },
+  { required: { name: 'every experiment analysis needs a name', templateName: 'every experiment analysis needs a templateName' } },
+);
+const rolloutExperimentStep = obj(
+  'RolloutExperimentStep',
+  {
+    templates: list(rolloutExperimentTemplate),
+    duration: goDuration,
+    analyses: list(rolloutExperimentAnalysis),
+    dryRun: list(dryRun),
+    analysisRunMetadata: any,
+    scaleDownDelaySeconds: int,
+  },
+  { required: { templates: 'an experiment step needs templates: a list of {name, specRef: stable|canary, replicas}' } },
+);
+
 const canaryStep = obj('CanaryStep', {
   setWeight: int,
   pause: obj('RolloutPause', {
     duration: { type: 'intOrString', expect: 'a number of seconds or a duration string such as "30s" or "1h"' },
   }),
-  experiment: any,
+  experiment: rolloutExperimentStep,
   analysis: rolloutAnalysis,
   setCanaryScale: any,
   setHeaderRoute: any,
@@ -440,6 +490,60 @@ export const rolloutSchema = obj(
           strategy: "Rollout has missing field '.spec.strategy.canary or .spec.strategy.blueGreen'",
         },
       },
+    ),
+    status: any,
+  },
+  { required: { metadata: 'metadata is required', spec: 'spec is required' } },
+);
+
+// ---------------------------------------------------------------------------------------------
+// Experiment (experiment_types.go)
+
+const experimentTemplateSpec = obj(
+  'TemplateSpec',
+  {
+    name: str,
+    replicas: int,
+    minReadySeconds: int,
+    selector: labelSelector,
+    template: podTemplateSpec,
+    service: obj('TemplateService', { name: str }),
+  },
+  {
+    required: {
+      name: 'every experiment template needs a name',
+      selector: "Experiment has missing field '.spec.templates[].selector'",
+      template: 'every experiment template needs a pod template (template.spec.containers)',
+    },
+  },
+);
+
+const experimentAnalysisRef = obj(
+  'ExperimentAnalysisTemplateRef',
+  { name: str, templateName: str, clusterScope: bool, args: list(argument), requiredForCompletion: bool },
+  { required: { name: 'every experiment analysis needs a name', templateName: 'every experiment analysis needs a templateName' } },
+);
+
+export const experimentSchema = obj(
+  'Experiment',
+  {
+    apiVersion: str,
+    kind: str,
+    metadata: objectMeta,
+    spec: obj(
+      'ExperimentSpec',
+      {
+        templates: list(experimentTemplateSpec),
+        duration: goDuration,
+        progressDeadlineSeconds: int,
+        terminate: bool,
+        analyses: list(experimentAnalysisRef),
+        scaleDownDelaySeconds: int,
+        dryRun: list(dryRun),
+        measurementRetention: list(measurementRetention),
+        analysisRunMetadata: any,
+      },
+      { required: { templates: 'an Experiment needs spec.templates' } },
     ),
     status: any,
   },

@@ -118,7 +118,38 @@ export interface RolloutPause {
 export type CanaryStep =
   | { readonly kind: 'setWeight'; readonly setWeight: number; readonly position: SourcePosition }
   | { readonly kind: 'pause'; readonly pause: RolloutPause; readonly position: SourcePosition }
-  | { readonly kind: 'analysis'; readonly analysis: RolloutAnalysis; readonly position: SourcePosition };
+  | { readonly kind: 'analysis'; readonly analysis: RolloutAnalysis; readonly position: SourcePosition }
+  | { readonly kind: 'experiment'; readonly experiment: RolloutExperimentStep; readonly position: SourcePosition };
+
+/** `RolloutExperimentTemplate`: a ReplicaSet of the experiment, cut from the stable or canary ReplicaSet. */
+export interface RolloutExperimentTemplate {
+  readonly name: string;
+  readonly specRef: 'stable' | 'canary';
+  /** nil ⇒ 1 (`GetReplicasOrDefault`). */
+  readonly replicas: number | undefined;
+  readonly metadata: { readonly labels: Readonly<Record<string, string>>; readonly annotations: Readonly<Record<string, string>> };
+  readonly selector: LabelSelector | undefined;
+  readonly weight: number | undefined;
+}
+
+/** `RolloutExperimentStepAnalysisTemplateRef` and the Experiment kind's `ExperimentAnalysisTemplateRef`. */
+export interface ExperimentAnalysisRef {
+  readonly name: string;
+  readonly templateName: string;
+  readonly clusterScope: boolean;
+  readonly args: readonly AnalysisArg[];
+  readonly requiredForCompletion: boolean;
+}
+
+/** `RolloutExperimentStep` (types.go). */
+export interface RolloutExperimentStep {
+  readonly templates: readonly RolloutExperimentTemplate[];
+  /** As written (a Go duration string); undefined ⇒ runs until terminated or an analysis decides. */
+  readonly duration: string | undefined;
+  readonly analyses: readonly ExperimentAnalysisRef[];
+  readonly dryRun: readonly { readonly metricName: string }[];
+  readonly scaleDownDelaySeconds: number | undefined;
+}
 
 /** Which router a traffic-routed canary names; all are simulated as exact weights for now. */
 export type TrafficRouterKind = 'istio' | 'smi' | 'nginx' | 'alb' | 'apisix' | 'traefik' | 'ambassador' | 'appMesh' | 'plugin';
@@ -169,7 +200,34 @@ export interface Service {
   readonly position: SourcePosition;
 }
 
-export type SupportedObject = Rollout | AnalysisTemplate | Service;
+// ---------------------------------------------------------------------------------------------
+// Experiment (experiment_types.go)
+
+/** `TemplateSpec` of an Experiment. */
+export interface ExperimentTemplateSpec {
+  readonly name: string;
+  readonly replicas: number | undefined;
+  readonly minReadySeconds: number;
+  readonly selector: LabelSelector | undefined;
+  readonly template: PodTemplateSpec;
+}
+
+export interface Experiment {
+  readonly kind: 'Experiment';
+  readonly metadata: ObjectMeta;
+  readonly spec: {
+    readonly templates: readonly ExperimentTemplateSpec[];
+    readonly duration: string | undefined;
+    readonly progressDeadlineSeconds: number | undefined;
+    readonly terminate: boolean;
+    readonly analyses: readonly ExperimentAnalysisRef[];
+    readonly scaleDownDelaySeconds: number | undefined;
+    readonly dryRun: readonly { readonly metricName: string }[];
+  };
+  readonly position: SourcePosition;
+}
+
+export type SupportedObject = Rollout | AnalysisTemplate | Service | Experiment;
 
 // ---------------------------------------------------------------------------------------------
 // Result of loading (sim/manifests/load.ts)
@@ -187,6 +245,8 @@ export interface ManifestSet {
   readonly analysisTemplates: readonly AnalysisTemplate[];
   readonly clusterAnalysisTemplates: readonly AnalysisTemplate[];
   readonly services: readonly Service[];
+  /** Standalone Experiments (absent in older callers: treated as none). */
+  readonly experiments?: readonly Experiment[];
   readonly ignored: readonly IgnoredObject[];
   /** Non-fatal findings (e.g. a canaryService that is not in the manifests). */
   readonly warnings: readonly Diagnostic[];

@@ -15,6 +15,7 @@ import { positionAt } from './build.js';
 import { pauseDurationSeconds } from './duration.js';
 import { flattenAndMergeArgs, unboundedMetricErrors, validateMetricAsWritten } from './metricValidation.js';
 import { suggestName } from './suggest.js';
+import { validateExperimentStep } from './validateExperiment.js';
 import type { AnalysisArg, AnalysisTemplate, IntOrString, Rollout, RolloutAnalysis, Service } from './types.js';
 
 /** Upstream defaults this file needs (utils/defaults/defaults.go). */
@@ -169,7 +170,7 @@ export function validateRolloutSpec(rollout: Rollout, index: PositionIndex, base
   (canary.steps ?? []).forEach((step, i) => {
     const path = `spec.strategy.canary.steps[${i}]`;
     const rawStep = (rawSteps[i] ?? {}) as Record<string, unknown>;
-    const kinds = ['setWeight', 'pause', 'analysis'].filter((k) => rawStep[k] !== undefined && rawStep[k] !== null);
+    const kinds = ['setWeight', 'pause', 'analysis', 'experiment'].filter((k) => rawStep[k] !== undefined && rawStep[k] !== null);
     if (kinds.length !== 1) {
       emit(path, `${InvalidStepMessage} (or analysis), exactly one per step; ${kinds.length === 0 ? 'this step has none' : `this step has ${kinds.join(' and ')}`}.`);
       return;
@@ -184,6 +185,7 @@ export function validateRolloutSpec(rollout: Rollout, index: PositionIndex, base
       );
     }
     if (step.kind === 'analysis') validateArgs(step.analysis.args, `${path}.analysis`, emit);
+    if (step.kind === 'experiment') step.experiment.analyses.forEach((a, j) => validateArgs(a.args, `${path}.experiment.analyses[${j}]`, emit));
   });
   if (canary.analysis) validateArgs(canary.analysis.args, 'spec.strategy.canary.analysis', emit);
 }
@@ -237,6 +239,7 @@ export function validateRolloutReferences(rollout: Rollout, manifests: ManifestI
 
   (canary.steps ?? []).forEach((step, i) => {
     if (step.kind === 'analysis') resolveAnalysis(step.analysis, `spec.strategy.canary.steps[${i}].analysis`, true);
+    if (step.kind === 'experiment') validateExperimentStep(rollout, step.experiment, `spec.strategy.canary.steps[${i}]`, manifests, index, basePath, out);
   });
   if (canary.analysis) resolveAnalysis(canary.analysis, 'spec.strategy.canary.analysis', false);
 

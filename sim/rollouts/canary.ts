@@ -46,6 +46,7 @@ import {
   type TrafficWeights,
 } from './status.js';
 import { canaryStepString } from './stepString.js';
+import { RolloutExperiments } from './experimentStep.js';
 
 const REVISION = 'rollout.argoproj.io/revision';
 const DESIRED_REPLICAS = 'rollout.argoproj.io/desired-replicas';
@@ -69,6 +70,8 @@ export class CanaryReconcile {
   private currentStepAR: AnalysisRun | undefined;
   private currentBackgroundAR: AnalysisRun | undefined;
   private otherARs: AnalysisRun[] = [];
+  /** The rollout's experiments (experiment steps), when the run has an experiment controller. */
+  private experiments: RolloutExperiments | undefined;
 
   constructor(
     private readonly c: RolloutController,
@@ -102,12 +105,15 @@ export class CanaryReconcile {
 
   run(): void {
     const cluster = this.c.options.cluster;
-    this.allRSs = [...cluster.replicaSets];
+    // getReplicaSetsForRollouts: only the ReplicaSets the Rollout owns (not an Experiment's).
+    this.allRSs = cluster.replicaSets.filter((rs) => rs.owner === undefined);
     const hash = this.ro.podTemplateHash;
     this.newRS = this.allRSs.find((rs) => rs.podTemplateHash === hash);
     this.stableRS = this.findStableRS();
     this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
     this.findAnalysisRuns();
+    const experimentController = this.c.options.experiments;
+    if (experimentController) this.experiments = new RolloutExperiments(experimentController, this.ro.name, this.prev);
 
     if (!this.newRS) {
       this.createDesiredReplicaSet(hash);
@@ -253,6 +259,7 @@ export class CanaryReconcile {
     this.syncReplicaSetRevision();
     this.reconcileStableAndCanaryService();
     this.reconcileTrafficRouting();
+    this.reconcileExperiments();
     this.reconcileAnalysisRuns();
     if (this.pause.hasAddPause()) {
       this.syncRolloutStatusCanary();
@@ -801,7 +808,22 @@ export class CanaryReconcile {
         const ar = this.currentStepAR;
         return ar !== undefined && isCompleted(ar.phase) && ar.phase === 'Successful';
       }
+      case 'experiment':
+        return this.experiments?.current?.status.phase === 'Successful';
     }
+  }
+
+  // rollout/experiment.go reconcileExperiments (sim/rollouts/experimentStep.ts)
+  private reconcileExperiments(): void {
+    this.experiments?.reconcile({
+      rollout: this.ro,
+      prev: this.prev,
+      newStatus: this.newStatus,
+      pause: this.pause,
+      stableRS: this.stableRS,
+      newRS: this.newRS,
+      event: (reason, message) => this.event(reason, message),
+    });
   }
 
   // rollout/sync.go calculateRolloutConditions
@@ -911,7 +933,7 @@ export class CanaryReconcile {
   /** `isIndefiniteStep`: pause, analysis or experiment steps and a True Paused condition suspend the deadline. */
   private isIndefiniteStep(): boolean {
     const { step } = this.currentStep();
-    if (step && (step.kind === 'analysis' || step.kind === 'pause')) return true;
+    if (step && (step.kind === 'analysis' || step.kind === 'pause' || step.kind === 'experiment')) return true;
     return getRolloutCondition(this.prev, 'Paused')?.status === 'True';
   }
 

@@ -63,6 +63,8 @@ export interface RolloutStatus {
     weights: TrafficWeights | undefined;
     currentStepAnalysisRunStatus: RolloutAnalysisRunStatus | undefined;
     currentBackgroundAnalysisRunStatus: RolloutAnalysisRunStatus | undefined;
+    /** `status.canary.currentExperiment` (experiment steps; sim/rollouts/experimentStep.ts). */
+    currentExperiment?: string | undefined;
   };
   conditions: RolloutCondition[];
 }

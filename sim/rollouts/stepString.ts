@@ -10,5 +10,7 @@ export function canaryStepString(step: CanaryStep): string {
       return step.pause.duration === undefined ? 'pause' : `pause: ${String(step.pause.duration)}`;
     case 'analysis':
       return 'analysis';
+    case 'experiment':
+      return 'experiment';
   }
 }

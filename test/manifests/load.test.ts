@@ -196,7 +196,7 @@ describe('fields upstream defines that rehearse does not simulate', () => {
     ['canary', '      scaleDownDelaySeconds: 30\n', 'spec.strategy.canary.scaleDownDelaySeconds'],
     ['canary', '      dynamicStableScale: true\n', 'spec.strategy.canary.dynamicStableScale'],
     ['steps', '        - setCanaryScale: { replicas: 1 }\n', 'spec.strategy.canary.steps[0].setCanaryScale'],
-    ['steps', '        - experiment: { templates: [] }\n', 'spec.strategy.canary.steps[0].experiment'],
+    ['steps', '        - experiment: { templates: [{ name: c, specRef: canary, weight: 10 }] }\n', 'spec.strategy.canary.steps[0].experiment.templates[0].weight'],
     ['spec', '  workloadRef: { kind: Deployment, name: web }\n', 'spec.workloadRef'],
   ])('%s %j', (where, snippet, field) => {
     const errors = errorsOf(rollout({ [where]: snippet }));
@@ -225,7 +225,7 @@ spec:
 
   it('keeps every entry of the support table under a kind and a path', () => {
     for (const [key, entry] of FIELD_SUPPORT) {
-      expect(key).toMatch(/^(Rollout|AnalysisTemplate) [A-Za-z.[\]]+$/);
+      expect(key).toMatch(/^(Rollout|AnalysisTemplate|Experiment) [A-Za-z.[\]]+$/);
       expect(['notSimulated', 'noEffect']).toContain(entry.support);
     }
   });
