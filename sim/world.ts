@@ -158,7 +158,8 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     kernel,
     trace,
     podRandom: streams.stream('pods'),
-    startupFor: () => (scenario.initialRevisionReady && kernel.nowMs === 0 ? alreadyRunning : startup),
+    // An Experiment applied with the manifests starts its pods then (it is not part of the steady state).
+    startupFor: (_template, rs) => (scenario.initialRevisionReady && kernel.nowMs === 0 && rs.owner === undefined ? alreadyRunning : startup),
   });
   const namespace = manifest.metadata.namespace ?? 'default';
   for (const svc of manifests.services) {

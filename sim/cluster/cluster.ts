@@ -34,7 +34,7 @@ export interface ClusterOptions {
   readonly trace: TraceRecorder;
   readonly podRandom: RandomStream;
   /** Start-up model for the pods of a template (per version behaviour comes from the scenario). */
-  readonly startupFor: (template: PodTemplateSpec) => PodStartupModel;
+  readonly startupFor: (template: PodTemplateSpec, rs: ReplicaSet) => PodStartupModel;
 }
 
 /**
@@ -149,7 +149,7 @@ export class Cluster {
     const replicas = rs.specReplicas;
     if (rs.pods.length === replicas) return;
     if (rs.pods.length < replicas) {
-      const startup = this.options.startupFor(rs.template);
+      const startup = this.options.startupFor(rs.template, rs);
       while (rs.pods.length < replicas) this.createPod(rs, startup);
     } else {
       for (const pod of podsToDelete(rs.pods, rs.pods.length - replicas)) this.removePod(rs, pod, undefined);
