@@ -17,7 +17,7 @@ export interface FailedRequestsExpectation {
   readonly userFacing: boolean;
 }
 
-export type AnalysisRunKind = 'step' | 'background';
+export type AnalysisRunKind = 'step' | 'background' | 'experiment';
 
 export interface DecidedByExpectation {
   /** Kind of the AnalysisRun whose failure decided the rollout (step or background analysis). */
