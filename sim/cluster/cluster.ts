@@ -112,6 +112,15 @@ export class Cluster {
     this.selectorEpoch++;
   }
 
+  /** Deletes a Service (an Experiment's, when its template scaled down). */
+  removeService(name: string): void {
+    const service = this.services.get(name);
+    if (!service) return;
+    this.services.delete(name);
+    this.selectorEpoch++;
+    this.emit({ kind: 'serviceSelector', service });
+  }
+
   createReplicaSet(name: string, podTemplateHash: string, template: PodTemplateSpec, minReadySeconds: number, owner?: ReplicaSetOwner): ReplicaSet {
     const rs = new ReplicaSet(
       name,

@@ -11,10 +11,12 @@ import { isCompleted, type AnalysisPhase } from '../analysis/types.js';
 import type { AnalysisController } from '../analysis/analysisController.js';
 import type { AnalysisRun } from '../analysis/analysisRun.js';
 import type { Cluster } from '../cluster/cluster.js';
+import { SimService } from '../cluster/service.js';
 import type { ReplicaSet } from '../cluster/replicaSet.js';
 import { Priority, type Kernel, type ScheduledAction } from '../engine/kernel.js';
 import type { TraceRecorder } from '../engine/trace.js';
 import { podTemplateHash } from '../manifests/templateHash.js';
+import { hasContainerPorts } from '../manifests/validateExperiment.js';
 import type { AnalysisTemplate, ExperimentAnalysisRef } from '../manifests/types.js';
 import { DefaultRolloutResyncPeriodSeconds } from '../rollouts/defaults.js';
 import { EventRecorder } from '../rollouts/events.js';
@@ -243,6 +245,7 @@ class ExperimentContext {
       status: '',
       message: '',
       lastTransitionTime: undefined,
+      serviceName: '',
       podTemplateHash: '',
     };
     const prev = { ...ts };
@@ -257,6 +260,10 @@ class ExperimentContext {
       this.templateRSs.set(template.name, rs);
       ts.lastTransitionTime = now;
     } else {
+      if (template.service !== undefined) {
+        if (desired !== 0) this.createTemplateService(template, ts, rs);
+        else if (rs.availableReplicas === 0) this.deleteTemplateService(template, ts);
+      }
       if (desired === 0) this.addScaleDownDelay(rs);
       if (rs.specReplicas !== desired) {
         this.scaleTemplateRS(rs, desired, replicasOrDefault(template.replicas));
@@ -318,6 +325,40 @@ class ExperimentContext {
     rs.annotations.set('experiment.argoproj.io/name', this.ex.name);
     rs.annotations.set('experiment.argoproj.io/template-name', template.name);
     return rs;
+  }
+
+  /**
+   * `createTemplateService`: a Service named after the ReplicaSet (or `service.name`) selecting the
+   * ReplicaSet's pod labels — created only when a container declares a port (upstream builds the
+   * Service's ports from them). Also selects any pod with the same labels, e.g. the Rollout's own
+   * pods of the same revision.
+   */
+  private createTemplateService(template: ExperimentTemplate, ts: TemplateStatus, rs: ReplicaSet): void {
+    const name = template.service?.name || rs.name;
+    const existing = this.o.cluster.services.get(name);
+    if (existing && ts.serviceName === name) return;
+    if (!hasContainerPorts(template.template.raw)) return;
+    if (existing && existing.ownerExperiment !== `${this.ex.name}/${template.name}`) {
+      ts.status = 'Error';
+      ts.message = `Failed to create Service ${name} for template '${template.name}': service ${name} already exists and is not owned by experiment template ${template.name}`;
+      return;
+    }
+    if (!existing) {
+      const svc = new SimService(name, rs.podLabels);
+      svc.ownerExperiment = `${this.ex.name}/${template.name}`;
+      this.o.cluster.addService(svc);
+    }
+    ts.serviceName = name;
+    ts.podTemplateHash = rs.podTemplateHash;
+  }
+
+  /** `deleteTemplateService`: once the ReplicaSet has no available pod left. */
+  private deleteTemplateService(template: ExperimentTemplate, ts: TemplateStatus): void {
+    const owned = [...this.o.cluster.services.values()].find((s) => s.ownerExperiment === `${this.ex.name}/${template.name}`);
+    if (!owned) return;
+    this.o.cluster.removeService(owned.name);
+    ts.serviceName = '';
+    ts.podTemplateHash = '';
   }
 
   /** `addScaleDownDelay`: a deadline `scaleDownDelaySeconds` from now, once; 0 removes it. */

@@ -13,6 +13,8 @@ export interface ExperimentTemplate {
   readonly minReadySeconds: number;
   readonly selector: LabelSelector;
   readonly template: PodTemplateSpec;
+  /** `TemplateService`: the experiment creates a Service for the template's pods (named after the ReplicaSet unless `name`). */
+  readonly service: { readonly name: string | undefined } | undefined;
 }
 
 export interface ExperimentSpec {
@@ -38,6 +40,8 @@ export interface TemplateStatus {
   status: TemplateStatusCode;
   message: string;
   lastTransitionTime: number | undefined;
+  /** Set with the template's Service. */
+  serviceName: string;
   podTemplateHash: string;
 }
 

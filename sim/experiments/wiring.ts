@@ -54,6 +54,7 @@ export function standaloneExperiment(m: Experiment): NewExperiment {
           minReadySeconds: t.minReadySeconds,
           selector: t.selector ?? { matchLabels: {} },
           template: { ...t.template, metadata: { ...t.template.metadata, labels } },
+          service: t.service,
         };
       }),
       duration: m.spec.duration,

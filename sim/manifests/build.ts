@@ -143,6 +143,10 @@ function buildSelector(v: Json | undefined): { matchLabels: Readonly<Record<stri
   return v === undefined || v === null ? undefined : { matchLabels: strMap(obj(v)['matchLabels']) };
 }
 
+function buildTemplateService(v: Json | undefined): { name: string | undefined } | undefined {
+  return v === undefined || v === null ? undefined : { name: str(obj(v)['name']) };
+}
+
 function buildExperimentStep(v: Json | undefined): RolloutExperimentStep {
   const o = obj(v);
   return {
@@ -157,6 +161,7 @@ function buildExperimentStep(v: Json | undefined): RolloutExperimentStep {
         metadata: { labels: strMap(meta['labels']), annotations: strMap(meta['annotations']) },
         selector: buildSelector(to['selector']),
         weight: num(to['weight']),
+        service: buildTemplateService(to['service']),
       };
     }),
     duration: str(o['duration']),
@@ -191,6 +196,7 @@ export function buildExperiment(v: Json, index: PositionIndex): Experiment {
           minReadySeconds: num(o['minReadySeconds']) ?? 0,
           selector: buildSelector(o['selector']),
           template: buildPodTemplate(o['template']),
+          service: buildTemplateService(o['service']),
         };
       }),
       duration: str(spec['duration']),

@@ -71,10 +71,7 @@ export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<str
   ['Rollout spec.strategy.canary.minPodsPerReplicaSet', { support: 'notSimulated', note: 'minimum pod counts per ReplicaSet' }],
   ['Rollout spec.strategy.canary.replicaProgressThreshold', { support: 'notSimulated', note: 'partial-availability step completion' }],
   // Steps
-  // Experiment steps (sim/rollouts/experimentStep.ts): per-template Services and weighted traffic
-  // to them are not modelled yet; analysisRunMetadata only labels the AnalysisRuns.
-  ['Rollout spec.strategy.canary.steps[].experiment.templates[].weight', { support: 'notSimulated', note: 'traffic weights for experiment templates' }],
-  ['Rollout spec.strategy.canary.steps[].experiment.templates[].service', { support: 'notSimulated', note: 'Services generated for experiment templates' }],
+  // Experiment steps (sim/rollouts/experimentStep.ts): analysisRunMetadata only labels the AnalysisRuns.
   ['Rollout spec.strategy.canary.steps[].experiment.templates[].selector.matchExpressions', { support: 'notSimulated', note: 'only selector.matchLabels is supported' }],
   ['Rollout spec.strategy.canary.steps[].experiment.analyses[].args[].valueFrom.fieldRef', { support: 'notSimulated', note: 'fieldRef arguments of experiment analyses' }],
   ['Rollout spec.strategy.canary.steps[].experiment.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
@@ -90,7 +87,6 @@ export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<str
   ['Rollout spec.strategy.canary.trafficRouting.managedRoutes', { support: 'noEffect', note: 'used only by setHeaderRoute/setMirrorRoute steps' }],
   // AnalysisTemplate / ClusterAnalysisTemplate
   // Experiment (standalone)
-  ['Experiment spec.templates[].service', { support: 'notSimulated', note: 'Services generated for experiment templates' }],
   ['Experiment spec.templates[].selector.matchExpressions', { support: 'notSimulated', note: 'only selector.matchLabels is supported' }],
   ['Experiment spec.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
   ['Experiment spec.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],

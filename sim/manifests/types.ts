@@ -130,6 +130,8 @@ export interface RolloutExperimentTemplate {
   readonly metadata: { readonly labels: Readonly<Record<string, string>>; readonly annotations: Readonly<Record<string, string>> };
   readonly selector: LabelSelector | undefined;
   readonly weight: number | undefined;
+  /** `service`: a Service for the template's pods (also implied by `weight`); `name` defaults to the ReplicaSet's. */
+  readonly service: { readonly name: string | undefined } | undefined;
 }
 
 /** `RolloutExperimentStepAnalysisTemplateRef` and the Experiment kind's `ExperimentAnalysisTemplateRef`. */
@@ -210,6 +212,7 @@ export interface ExperimentTemplateSpec {
   readonly minReadySeconds: number;
   readonly selector: LabelSelector | undefined;
   readonly template: PodTemplateSpec;
+  readonly service: { readonly name: string | undefined } | undefined;
 }
 
 export interface Experiment {

@@ -50,6 +50,13 @@ function checkAnalyses(analyses: readonly ExperimentAnalysisRef[], path: string,
   });
 }
 
+/** Whether any container of the pod template declares `ports` (an experiment template's Service is built from them). */
+export function hasContainerPorts(raw: unknown): boolean {
+  const spec = (raw as { spec?: { containers?: unknown } } | null)?.spec;
+  const containers = Array.isArray(spec?.containers) ? (spec.containers as unknown[]) : [];
+  return containers.some((c) => Array.isArray((c as { ports?: unknown } | null)?.ports) && (c as { ports: unknown[] }).ports.length > 0);
+}
+
 /** `VerifyExperimentSpec` on the templates the experiment will have. */
 function checkTemplates(
   templates: readonly { name: string; selector: { matchLabels: Readonly<Record<string, string>> } | undefined; minReadySeconds: number }[],
@@ -83,9 +90,22 @@ export function validateExperimentStep(
 ): void {
   const emit = emitter(out, index, basePath);
   const path = `${stepPath}.experiment`;
+  const tr = rollout.spec.strategy.canary.trafficRouting;
   step.templates.forEach((t, i) => {
     if (t.specRef !== 'stable' && t.specRef !== 'canary') {
       emit(`${path}.templates[${i}].specRef`, `Invalid template step SpecRef: must be canary or stable, got ${JSON.stringify(t.specRef)}.`);
+    }
+    if (t.weight === undefined) return;
+    // validation.go ValidateRolloutStrategyCanary: template weights need SMI, ALB, Istio or plugin routing.
+    if (tr === undefined) emit(`${path}.templates[${i}].weight`, 'Experiment template weight cannot be set unless TrafficRouting is enabled.');
+    else if (!tr.routers.some((r) => r === 'smi' || r === 'alb' || r === 'istio' || r === 'plugin')) {
+      emit(`${path}.templates[${i}].weight`, 'Experiment template weight is only available for TrafficRouting with SMI, ALB, Istio and Plugins at this time.');
+    } else if (!hasContainerPorts(rollout.spec.template.raw)) {
+      // experiments/experiment.go createTemplateService builds the Service's ports from the containers'.
+      emit(
+        `${path}.templates[${i}].weight`,
+        "the pod template declares no container ports, so the experiment creates no Service for this template and its weight would route to nothing; add ports to spec.template's containers.",
+      );
     }
   });
   checkTemplates(

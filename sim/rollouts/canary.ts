@@ -564,25 +564,39 @@ export class CanaryReconcile {
     if (chosen.branch === 'aborted') this.ensureSVCTargets(this.ro.canary.canaryService, this.stableRS, false);
     if (!chosen.stableReplicasAvailable) return;
     const desiredWeight = chosen.desiredWeight;
+    // Experiment steps add weighted destinations in these branches (sim/rollouts/experimentStep.ts).
+    const withExperiment = chosen.branch === 'newRSUnavailable' || chosen.branch === 'previousSetWeight' || chosen.branch === 'currentSetWeight';
+    const additional = withExperiment && this.experiments ? this.experiments.weightDestinations({ rollout: this.ro, prev: this.prev }) : [];
     router.updateHash(canaryHash, stableHash);
     router.setWeight(desiredWeight);
+    router.setAdditional(additional);
     const next: TrafficWeights = {
       canary: { weight: desiredWeight, podTemplateHash: canaryHash, serviceName: this.ro.canary.canaryService ?? '' },
-      stable: { weight: this.maxWeight - desiredWeight, podTemplateHash: stableHash, serviceName: this.ro.canary.stableService ?? '' },
+      stable: {
+        weight: this.maxWeight - desiredWeight - additional.reduce((n, d) => n + d.weight, 0),
+        podTemplateHash: stableHash,
+        serviceName: this.ro.canary.stableService ?? '',
+      },
+      ...(additional.length > 0 ? { additional } : {}),
     };
     const prevWeights = this.prev.canary.weights;
+    const additionalChanged = JSON.stringify(prevWeights?.additional ?? []) !== JSON.stringify(next.additional ?? []);
     const modified =
       !prevWeights ||
       JSON.stringify(prevWeights.canary) !== JSON.stringify(next.canary) ||
-      JSON.stringify(prevWeights.stable) !== JSON.stringify(next.stable);
+      JSON.stringify(prevWeights.stable) !== JSON.stringify(next.stable) ||
+      additionalChanged;
     if (modified) {
       // trafficWeightUpdatedMessage: "to W" the first time, "from A to B" on a change, nothing
       // after "updated" when only the hashes changed (semantics digest §11.2). Upstream formats
       // `"Traffic weight updated %s"` with the joined details (rollout/trafficrouting.go,
       // utils/conditions TrafficWeightUpdatedMessage), so a hash-only change keeps the trailing space.
-      let detail = '';
-      if (!prevWeights) detail = `to ${desiredWeight}`;
-      else if (prevWeights.canary.weight !== desiredWeight) detail = `from ${prevWeights.canary.weight} to ${desiredWeight}`;
+      const details: string[] = [];
+      if (!prevWeights) details.push(`to ${desiredWeight}`);
+      else if (prevWeights.canary.weight !== desiredWeight) details.push(`from ${prevWeights.canary.weight} to ${desiredWeight}`);
+      // Go's %v of []WeightDestination: [{weight serviceName podTemplateHash} ...].
+      if (prevWeights && additionalChanged) details.push(`additional: [${(next.additional ?? []).map((d) => `{${d.weight} ${d.serviceName} ${d.podTemplateHash}}`).join(' ')}]`);
+      const detail = details.join(', ');
       this.event('TrafficWeightUpdated', `Traffic weight updated ${detail}`);
       this.newStatus.canary.weights = next;
     }

@@ -16,7 +16,7 @@ import { isCompleted } from '../analysis/types.js';
 import type { AnalysisArg, PodTemplateSpec, RolloutExperimentStep, RolloutExperimentTemplate } from '../manifests/types.js';
 import type { PauseContext } from './pause.js';
 import type { SimRollout } from './rollout.js';
-import type { RolloutStatus } from './status.js';
+import type { RolloutStatus, WeightDestination } from './status.js';
 
 /** What `reconcileExperiments` reads and writes of the canary reconcile it runs in. */
 export interface ExperimentStepContext {
@@ -53,6 +53,30 @@ export class RolloutExperiments {
     this.current = ex;
     ctx.newStatus.canary.currentExperiment = ex.name;
     this.others = this.others.filter((e) => e !== ex);
+  }
+
+  /**
+   * `calculateWeightDestinationsFromExperiment`: while the current experiment is Running, each of
+   * its templates with a `weight` (in the nearest experiment step at or before the current index)
+   * is a destination: its Service, its pod-template hash, its weight.
+   */
+  weightDestinations(ctx: Pick<ExperimentStepContext, 'rollout' | 'prev'>): WeightDestination[] {
+    const ex = this.current;
+    if (!ex || ex.status.phase !== 'Running') return [];
+    const steps = ctx.rollout.steps;
+    if (steps.length === 0) return [];
+    let step: RolloutExperimentStep | undefined;
+    for (let i = Math.min(ctx.prev.currentStepIndex ?? 0, steps.length - 1); i >= 0 && !step; i--) {
+      const s = steps[i]!;
+      if (s.kind === 'experiment') step = s.experiment;
+    }
+    if (!step) return [];
+    const out: WeightDestination[] = [];
+    for (const ts of ex.status.templateStatuses) {
+      const weight = step.templates.find((t) => t.name === ts.name)?.weight;
+      if (weight !== undefined) out.push({ weight, serviceName: ts.serviceName, podTemplateHash: ts.podTemplateHash });
+    }
+    return out;
   }
 
   /** `reconcileExperiments`. */
@@ -156,6 +180,8 @@ function templateFromStep(rollout: SimRollout, t: RolloutExperimentTemplate, rs:
     minReadySeconds: rollout.minReadySeconds,
     selector: { matchLabels: selector },
     template: withMetadata(rs.template, t.metadata.labels, t.metadata.annotations),
+    // A weight implies a Service (with the name `service` gives, if any).
+    service: t.weight !== undefined || t.service !== undefined ? { name: t.service?.name } : undefined,
   };
 }
 

@@ -37,6 +37,8 @@ export interface WeightDestination {
 export interface TrafficWeights {
   readonly canary: WeightDestination;
   readonly stable: WeightDestination;
+  /** Experiment destinations (`additional`), present only while an experiment step routes to them. */
+  readonly additional?: readonly WeightDestination[];
   readonly verified?: boolean;
 }
 

@@ -43,6 +43,15 @@ export function currentRoutes(cluster: Cluster, routing: Routing): RouteShare[] 
   }
   const canaryShare = routing.router.canaryWeight / routing.router.maxWeight;
   spreadOverEndpoints(cluster, routing.canaryService, canaryShare, out);
-  spreadOverEndpoints(cluster, routing.stableService, 1 - canaryShare, out);
+  // Experiment destinations take their weight from the stable side (calculateWeightStatus).
+  let additionalShare = 0;
+  for (const d of routing.router.additional) {
+    const share = d.weight / routing.router.maxWeight;
+    additionalShare += share;
+    const svc = cluster.services.get(d.serviceName);
+    if (svc) spreadOverEndpoints(cluster, svc, share, out);
+    else if (share > 0) out.push({ target: null, share });
+  }
+  spreadOverEndpoints(cluster, routing.stableService, 1 - canaryShare - additionalShare, out);
   return out;
 }

@@ -4,7 +4,7 @@
 // completes when the Experiment is Successful (rollout/canary.go completedCurrentCanaryStep);
 // a Failed one aborts the rollout, an Inconclusive one pauses it.
 import { describe, expect, it } from 'vitest';
-import { analysisTemplateYaml, events, ofType, podsAt, reasons, rolloutYaml, run, statusAt } from '../helpers/sim.js';
+import { analysisTemplateYaml, events, ofType, podsAt, reasons, rolloutYaml, run, serviceYaml, statusAt } from '../helpers/sim.js';
 
 const passing = analysisTemplateYaml('compare', [{ name: 'error-ratio', query: 'vector(0)', fields: 'interval: 1m\ncount: 3\nsuccessCondition: result[0] < 0.05' }]);
 const failing = analysisTemplateYaml('compare', [{ name: 'error-ratio', query: 'vector(1)', fields: 'interval: 1m\ncount: 3\nsuccessCondition: result[0] < 0.05' }]);
@@ -199,5 +199,65 @@ describe('experiment pods serve traffic through any Service whose selector their
     const experimentRows = byVersion.filter(([k]) => k.includes('-baseline)') || k.includes('-canary)'));
     expect(experimentRows).toHaveLength(2);
     for (const [, v] of experimentRows) expect(v.total).toBeGreaterThan(0);
+  });
+});
+
+describe('weighted experiment templates with Istio traffic routing (calculateWeightDestinationsFromExperiment)', () => {
+  // replicas 10, setWeight 20, experiment 2m with baseline and canary at weight 5 each: while the
+  // experiment is Running the router sends 20% to the canary Service, 5% to each experiment
+  // Service and 70% to the stable Service; status.canary.weights.stable = 100 − 20 − 5 − 5.
+  const r = run(
+    [
+      rolloutYaml({
+        replicas: 10,
+        canary: `
+canaryService: demo-canary
+stableService: demo-stable
+trafficRouting:
+  istio:
+    virtualService: {name: demo, routes: [primary]}
+steps:
+  - setWeight: 20
+  - experiment:
+      duration: 2m
+      templates:
+        - {name: baseline, specRef: stable, replicas: 1, weight: 5}
+        - {name: canary, specRef: canary, replicas: 1, weight: 5}
+  - setWeight: 50`,
+      }).replace('          image: app:v1', '          image: app:v1\n          ports: [{containerPort: 8080}]'),
+      serviceYaml('demo-canary'),
+      serviceYaml('demo-stable'),
+    ],
+    { untilMs: 6 * 60_000, rps: 100, startupMs: 1000 },
+  );
+  const name = /'(.+)'/.exec(events(r).find((e) => e.reason === 'ExperimentCreated')!.message)![1]!;
+  const weightEvents = events(r).filter((e) => e.reason === 'TrafficWeightUpdated');
+
+  it('adds the experiment Services as destinations once the experiment is Running, taking their weight from stable', () => {
+    const running = experimentEvents(r).find((e) => e.reason === 'ExperimentRunning')!;
+    const added = weightEvents.find((e) => e.message.includes('additional: [{'))!;
+    expect(added.t).toBe(running.t);
+    expect(added.message).toMatch(new RegExp(`^Traffic weight updated additional: \\[\\{5 ${name}-baseline \\w+\\} \\{5 ${name}-canary \\w+\\}\\]$`));
+    const status = ofType(r, 'status').find((e) => e.t === running.t && e.weights !== null)!;
+    expect(status.weights).toEqual({ canary: 20, stable: 70 });
+    const router = ofType(r, 'router').find((e) => e.additional !== undefined)!;
+    expect(router.additional).toEqual([
+      { serviceName: `${name}-baseline`, weight: 5 },
+      { serviceName: `${name}-canary`, weight: 5 },
+    ]);
+  });
+
+  it('removes them when the experiment is no longer Running (the step completes in the same instant)', () => {
+    const done = experimentEvents(r).find((e) => e.reason === 'ExperimentSuccessful')!;
+    const removed = weightEvents.find((e) => e.message === 'Traffic weight updated additional: []')!;
+    expect(removed.t).toBe(done.t);
+    expect(events(r).find((e) => e.message === 'Rollout step 2/3 completed (experiment)')!.t).toBe(done.t);
+    expect(r.outcome).toBe('promoted');
+  });
+
+  it('the experiment pods served traffic through their Services', () => {
+    const rows = Object.entries(r.requests.byVersion).filter(([k]) => k.includes(name));
+    expect(rows).toHaveLength(2);
+    for (const [, v] of rows) expect(v.total).toBeGreaterThan(0);
   });
 });

@@ -122,11 +122,26 @@ describe('experiment steps', () => {
     expect(errors[0]!.message).toContain('Did you mean "compare"?');
   });
 
-  it('refuses fields not simulated (weight, service)', () => {
+  it('refuses a template weight without traffic routing, with the upstream message', () => {
     const errors = errorsOf(rollout(`            templates:\n              - { name: c, specRef: canary, weight: 10, service: { name: c } }`));
-    const byField = new Map(errors.map((e) => [e.field, e.message]));
-    expect(byField.get('spec.strategy.canary.steps[1].experiment.templates[0].weight')).toMatch(/is not simulated by rehearse yet \(traffic weights for experiment templates\)/);
-    expect(byField.get('spec.strategy.canary.steps[1].experiment.templates[0].service')).toMatch(/is not simulated by rehearse yet/);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        field: 'spec.strategy.canary.steps[1].experiment.templates[0].weight',
+        message: 'Experiment template weight cannot be set unless TrafficRouting is enabled.',
+      }),
+    ]);
+  });
+
+  it('refuses a template weight with a router other than SMI, ALB, Istio or plugins, and without container ports', () => {
+    const withRouting = (router: string): string =>
+      rollout(`            templates:\n              - { name: c, specRef: canary, weight: 10 }`).replace(
+        '      steps:\n',
+        `      canaryService: web-canary\n      stableService: web-stable\n      trafficRouting:\n${router}      steps:\n`,
+      );
+    const nginx = errorsOf(withRouting('        nginx: { stableIngress: web }\n'));
+    expect(nginx.map((e) => e.message)).toContain('Experiment template weight is only available for TrafficRouting with SMI, ALB, Istio and Plugins at this time.');
+    const istio = errorsOf(withRouting('        istio: { virtualService: { name: web } }\n'));
+    expect(istio.find((e) => e.field.endsWith('.weight'))!.message).toMatch(/declares no container ports, so the experiment creates no Service/);
   });
 
   it('rejects a duration that is not a Go duration (the experiment would never end)', () => {

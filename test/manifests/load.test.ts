@@ -196,7 +196,11 @@ describe('fields upstream defines that rehearse does not simulate', () => {
     ['canary', '      scaleDownDelaySeconds: 30\n', 'spec.strategy.canary.scaleDownDelaySeconds'],
     ['canary', '      dynamicStableScale: true\n', 'spec.strategy.canary.dynamicStableScale'],
     ['steps', '        - setCanaryScale: { replicas: 1 }\n', 'spec.strategy.canary.steps[0].setCanaryScale'],
-    ['steps', '        - experiment: { templates: [{ name: c, specRef: canary, weight: 10 }] }\n', 'spec.strategy.canary.steps[0].experiment.templates[0].weight'],
+    [
+      'steps',
+      '        - experiment: { templates: [{ name: c, specRef: canary, selector: { matchExpressions: [] } }] }\n',
+      'spec.strategy.canary.steps[0].experiment.templates[0].selector.matchExpressions',
+    ],
     ['spec', '  workloadRef: { kind: Deployment, name: web }\n', 'spec.workloadRef'],
   ])('%s %j', (where, snippet, field) => {
     const errors = errorsOf(rollout({ [where]: snippet }));
