@@ -147,7 +147,7 @@ describe('a failing analysis fails the experiment, which aborts the rollout', ()
 });
 
 describe('an inconclusive analysis makes the experiment Inconclusive, which pauses the rollout', () => {
-  const r = run([rollout(), inconclusive], { untilMs: 10 * 60_000, startupMs: 1000 });
+  const r = run([rollout(), inconclusive], { untilMs: 4 * 60_000, startupMs: 1000 });
   it('pause condition InconclusiveExperiment, phase Paused, no abort', () => {
     expect(reasons(r)).toContain('ExperimentInconclusive');
     expect(reasons(r)).not.toContain('RolloutAborted');
@@ -155,6 +155,16 @@ describe('an inconclusive analysis makes the experiment Inconclusive, which paus
     expect(paused.message).toBe('Rollout is paused (InconclusiveExperiment)');
     expect(r.outcome).toBe('paused');
     expect(r.finalStatus.message).toBe('InconclusiveExperiment');
+  });
+
+  it('creates the experiment again (<name>-1, -2, …) while paused: currentExperiment is not kept for an Inconclusive one', () => {
+    // rollout/experiment.go reconcileExperiments calls SetCurrentExperiment only for unfinished
+    // experiments and returns early only for an InconclusiveAnalysisRun pause, so the next
+    // reconcile finds no current experiment and creates one (createExperimentWithCollisionHandling).
+    const created = events(r).filter((e) => e.reason === 'ExperimentCreated').map((e) => e.message);
+    const first = /'(.+)'/.exec(created[0]!)![1]!;
+    expect(created[1]).toBe(`Created Experiment '${first}-1'`);
+    expect(created[2]).toBe(`Created Experiment '${first}-2'`);
   });
 });
 
