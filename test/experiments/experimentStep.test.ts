@@ -271,3 +271,48 @@ steps:
     for (const [, v] of rows) expect(v.total).toBeGreaterThan(0);
   });
 });
+
+describe('requiredForCompletion', () => {
+  const quick = analysisTemplateYaml('quick', [{ name: 'q', query: 'vector(0)', fields: 'successCondition: result[0] < 1' }]);
+  const slow = analysisTemplateYaml('slow', [{ name: 's', query: 'vector(0)', fields: 'interval: 1m\ncount: 3\nsuccessCondition: result[0] < 1' }]);
+  const withAnalyses = (analyses: string): ReturnType<typeof run> =>
+    run(
+      [
+        rolloutYaml({
+          replicas: 4,
+          canary: `
+steps:
+  - setWeight: 25
+  - experiment:
+      templates:
+        - {name: canary, specRef: canary, replicas: 1}
+      analyses:
+${analyses}
+  - setWeight: 50`,
+        }),
+        quick,
+        slow,
+      ],
+      { untilMs: 10 * 60_000, startupMs: 1000 },
+    );
+
+  it('without a duration, the experiment succeeds as soon as every required analysis is Successful', () => {
+    const r = withAnalyses('        - {name: slow, templateName: slow, requiredForCompletion: true}');
+    const done = ofType(r, 'experiment').find((e) => e.phase === 'Successful')!;
+    expect(done.message).toBe('Required AnalysisRuns completed');
+    const ar = r.analysisRuns.find((a) => a.name.endsWith('-slow'))!;
+    expect(done.t).toBe(ar.measurements.at(-1)!.t);
+    expect(r.outcome).toBe('promoted');
+  });
+
+  it('with another analysis still running, the experiment stays Running: the terminated run is never read back (as upstream)', () => {
+    // experiments/experiment.go reconcileAnalysisRun returns before copying the run's phase while
+    // the experiment is terminating, and assessAnalysisRuns then still sees Running
+    // (experiments/analysisrun_test.go TestAssessAnalysisRunStatusesAfterTemplateSuccess, "running,successful").
+    const r = withAnalyses('        - {name: quick, templateName: quick, requiredForCompletion: true}\n        - {name: slow, templateName: slow}');
+    expect(ofType(r, 'experiment').at(-1)!.phase).toBe('Running');
+    expect(reasons(r)).toContain('AnalysisRunTerminating');
+    expect(r.outcome).toBe('progressing');
+    expect(r.finalStepIndex).toBe(1);
+  });
+});
