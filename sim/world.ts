@@ -305,7 +305,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
 
   installFaults(
     scenario.faults,
-    { kernel, trace, cluster, traffic, scraper, store, provider, analysis, router, controller, rollout, untilMs },
+    { kernel, trace, cluster, traffic, scraper, store, provider, analysis, router, controller, ...(experiments ? { experiments } : {}), rollout, untilMs },
     (fault) => streams.stream(`fault/${fault.index}/${fault.kind}`),
   );
 

@@ -79,6 +79,9 @@ export class ExperimentController {
   private readonly pending = new Map<SimExperiment, ScheduledAction>();
   private readonly delayed = new Map<string, ScheduledAction>();
   private readonly listeners: ((ex: SimExperiment) => void)[] = [];
+  /** While the controller process is down (a controllerRestart fault), queues are lost and nothing runs. */
+  private down = false;
+  private stopsPending = 0;
 
   constructor(private readonly o: ExperimentControllerOptions) {
     this.events = new EventRecorder(o.trace);
@@ -133,7 +136,25 @@ export class ExperimentController {
     for (const l of this.listeners) l(ex);
   }
 
+  /** The process stops: the work queue and delayed requeues are lost (sim/faults/controlPlane.ts). */
+  stop(): void {
+    this.stopsPending++;
+    this.down = true;
+    for (const a of this.pending.values()) this.o.kernel.cancel(a);
+    this.pending.clear();
+    for (const a of this.delayed.values()) this.o.kernel.cancel(a);
+    this.delayed.clear();
+  }
+
+  /** The new process lists every Experiment and queues it. */
+  start(): void {
+    if (this.stopsPending > 0 && --this.stopsPending > 0) return;
+    this.down = false;
+    for (const ex of this.experiments) this.enqueue(ex);
+  }
+
   enqueue(ex: SimExperiment): void {
+    if (this.down) return;
     const now = this.o.kernel.nowMs;
     const existing = this.pending.get(ex);
     if (existing && !existing.cancelled && existing.atMs <= now) return;
@@ -149,6 +170,7 @@ export class ExperimentController {
 
   /** `enqueueExperimentAfter`. */
   enqueueAfter(ex: SimExperiment, delayMs: number): void {
+    if (this.down) return;
     const at = this.o.kernel.nowMs + Math.max(0, delayMs);
     const key = `${ex.name}@${at}`;
     if (this.delayed.has(key)) return;

@@ -111,3 +111,28 @@ steps:
     );
   });
 });
+
+describe('a controller restart stops the experiment controller too (same process)', () => {
+  // Experiment step of 1m, available at 62 s: it would end at 122.001 s. The process is down from
+  // 100 s to 160 s, so the requeue for the duration is lost and the new process finishes it at 160 s.
+  const r = run(
+    [
+      rolloutYaml({
+        replicas: 4,
+        canary: `
+steps:
+  - setWeight: 25
+  - experiment:
+      duration: 1m
+      templates:
+        - {name: canary, specRef: canary, replicas: 1}`,
+      }),
+    ],
+    { untilMs: 5 * 60_000, startupMs: 1000, faults: [{ kind: 'controllerRestart', atMs: 100_000, params: { downtime: 60_000 } }] },
+  );
+  it('ends the experiment when the new process starts', () => {
+    const done = ofType(r, 'event').find((e) => e.reason === 'ExperimentSuccessful')!;
+    expect(done.t).toBe(160_000);
+    expect(ofType(r, 'event').find((e) => String(e.message).endsWith('completed (experiment)'))!.t).toBe(160_000);
+  });
+});
