@@ -316,3 +316,41 @@ ${analyses}
     expect(r.finalStepIndex).toBe(1);
   });
 });
+
+describe('template metadata and dryRun', () => {
+  const r = run(
+    [
+      rolloutYaml({
+        replicas: 10,
+        canary: `
+steps:
+  - setWeight: 20
+  - experiment:
+      duration: 2m
+      dryRun: [{metricName: error-ratio}]
+      templates:
+        - {name: canary, specRef: canary, replicas: 1, metadata: {labels: {variant: exp}}}
+      analyses:
+        - {name: compare, templateName: compare}`,
+      }),
+      failing,
+    ],
+    { untilMs: 6 * 60_000, startupMs: 1000 },
+  );
+  const name = /'(.+)'/.exec(events(r).find((e) => e.reason === 'ExperimentCreated')!.message)![1]!;
+
+  it('extra labels give the template its own pod-template hash (so Services of the Rollout no longer select its pods)', () => {
+    const rss = ofType(r, 'replicaSet');
+    const canary = rss.find((e) => e.replicaSet === `${name}-canary`)!;
+    expect(canary.podTemplateHash).not.toBe(rss[1]!.podTemplateHash);
+    expect(canary.podTemplateHash).not.toBe(rss[0]!.podTemplateHash);
+  });
+
+  it('a dry-run metric that fails does not fail the experiment (the step dryRun reaches its AnalysisRuns)', () => {
+    const ar = r.analysisRuns.find((a) => a.name === `${name}-compare`)!;
+    expect(ar.measurements.every((m) => m.phase === 'Failed')).toBe(true);
+    expect(ar.phase).toBe('Successful');
+    expect(reasons(r)).not.toContain('RolloutAborted');
+    expect(r.outcome).toBe('promoted');
+  });
+});
