@@ -35,6 +35,7 @@ import { evaluateExpectations } from './expect/evaluate.js';
 import type { ExpectationResult, RunObservation } from './expect/types.js';
 import { POD_TEMPLATE_HASH_LABEL } from './cluster/replicaSet.js';
 import { createExperimentController } from './experiments/wiring.js';
+import type { SimExperiment } from './experiments/types.js';
 
 export interface RunOptions {
   readonly seed?: number;
@@ -65,6 +66,17 @@ export interface AnalysisRunSummary {
   readonly measurements: readonly { readonly t: number; readonly metric: string; readonly phase: string; readonly value: string | null; readonly message: string | null }[];
 }
 
+/** An Experiment of the run (experiment steps, standalone Experiments): how it ended. */
+export interface ExperimentSummary {
+  readonly name: string;
+  /** The Rollout that created it, or null for a standalone Experiment. */
+  readonly owner: string | null;
+  readonly phase: string;
+  readonly message: string;
+  /** Virtual ms when every template was available (status.availableAt), or null. */
+  readonly availableAt: number | null;
+}
+
 export interface RunResult {
   readonly scenario: string;
   readonly seed: number;
@@ -81,6 +93,8 @@ export interface RunResult {
   readonly maxActualCanaryWeight: number;
   readonly requests: { readonly total: number; readonly failed: number; readonly unrouted: number; readonly byVersion: Record<string, VersionTotals> };
   readonly analysisRuns: readonly AnalysisRunSummary[];
+  /** Present only when the run had experiments. */
+  readonly experiments?: readonly ExperimentSummary[];
   readonly expectations: readonly ExpectationResult[];
   readonly warnings: readonly string[];
   readonly finalStatus: { readonly phase: string; readonly message: string };
@@ -335,6 +349,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     cluster,
     traffic,
     analysisRuns: analysis.allRuns,
+    experiments: experiments?.experiments,
     trace,
     changeHash,
     changeAt: changeTemplate ? (scenario.change?.atMs ?? null) : null,
@@ -357,6 +372,7 @@ interface SummaryInput {
   readonly cluster: Cluster;
   readonly traffic: TrafficModel;
   readonly analysisRuns: readonly AnalysisRun[];
+  readonly experiments: readonly SimExperiment[] | undefined;
   readonly trace: TraceRecorder;
   readonly changeHash: string;
   readonly changeAt: number | null;
@@ -432,6 +448,17 @@ function summarise(i: SummaryInput): RunResult {
     maxActualCanaryWeight: i.maxActualCanaryWeight,
     requests: { total: totals.total, failed: totals.failed, unrouted: totals.unrouted, byVersion },
     analysisRuns,
+    ...(i.experiments
+      ? {
+          experiments: i.experiments.map((e) => ({
+            name: e.name,
+            owner: e.ownerRollout ?? null,
+            phase: e.status.phase,
+            message: e.status.message,
+            availableAt: e.status.availableAt ?? null,
+          })),
+        }
+      : {}),
     expectations,
     warnings: i.warnings,
     finalStatus: { phase: s.phase, message: s.message },

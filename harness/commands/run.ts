@@ -81,6 +81,7 @@ function jsonSummary(r: RunResult, traceSha256: string, reproduce: string): Reco
     finalStatus: r.finalStatus,
     requests: r.requests,
     analysisRuns: r.analysisRuns,
+    ...(r.experiments ? { experiments: r.experiments } : {}),
     expectations: r.expectations,
     passed: r.expectations.every((x) => x.ok),
     warnings: r.warnings,

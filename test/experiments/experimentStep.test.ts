@@ -103,6 +103,11 @@ describe('replicas 10, setWeight 20, then experiment {5m, baseline (stable) 1, c
     expect(downs.map((e) => e.t)).toEqual([Math.floor(successful.t / 1000) * 1000 + 30_000, Math.floor(successful.t / 1000) * 1000 + 30_000]);
   });
 
+  it('summarises the experiment in the run result', () => {
+    const running = experimentEvents(r).find((e) => e.reason === 'ExperimentRunning')!;
+    expect(r.experiments).toEqual([{ name, owner: 'demo', phase: 'Successful', message: '', availableAt: Math.floor(running.t / 1000) * 1000 }]);
+  });
+
   it('suspends the progress deadline during the experiment step (isIndefiniteStep)', () => {
     expect(reasons(r)).not.toContain('RolloutAborted');
     expect(r.trace.filter((e) => e.type === 'status' && String(e.message).startsWith('ProgressDeadlineExceeded'))).toHaveLength(0);
