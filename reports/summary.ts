@@ -24,13 +24,19 @@ export function renderSummary(r: RunResult, extra: { traceSha256: string; reprod
   const q = r.requests;
   out.push(`requests   ${thousands(q.total)} total · ${thousands(q.failed)} failed (${pct(q.failed, q.total)})${q.unrouted > 0 ? ` · ${thousands(q.unrouted)} found no ready pod` : ''}`);
   for (const [name, v] of Object.entries(q.byVersion)) {
-    out.push(`           ${name} (revision ${v.revision}): ${thousands(v.total)} served, ${thousands(v.failed)} failed (${pct(v.failed, v.total)})`);
+    // Revision 0: an Experiment's ReplicaSet (the Rollout numbers its own from 1).
+    const of = v.revision === 0 ? 'experiment' : `revision ${v.revision}`;
+    out.push(`           ${name} (${of}): ${thousands(v.total)} served, ${thousands(v.failed)} failed (${pct(v.failed, v.total)})`);
   }
   if (q.preview) {
     out.push(`preview    ${thousands(q.preview.total)} preview requests (not user-facing, not counted above) · ${thousands(q.preview.failed)} failed (${pct(q.preview.failed, q.preview.total)})${q.preview.unrouted > 0 ? `, of which ${thousands(q.preview.unrouted)} found no ready pod` : ''}`);
   }
   for (const run of r.analysisRuns) {
     out.push(`analysis   ${run.name} [${run.type}] ${run.phase || 'Pending'} · ${run.measurements.length} measurements${run.message ? ` · ${run.message}` : ''}`);
+  }
+  for (const e of r.experiments ?? []) {
+    const available = e.availableAt === null ? 'never available' : `available at ${formatClock(e.availableAt)}`;
+    out.push(`experiment ${e.name} ${e.phase || 'Pending'} · ${available}${e.message ? ` · ${e.message}` : ''}`);
   }
   for (const x of r.expectations) out.push(`expect     ${x.ok ? '✓' : '✗'} ${x.name}: expected ${x.expected}, got ${x.actual}`);
   for (const w of r.warnings) out.push(`warning    ${w}`);

@@ -57,10 +57,14 @@ export function renderTimeline(trace: readonly TraceEntry[], options: TimelineOp
       actual = Math.round((100 * w) / r.maxWeight);
     }
     if (state.activeHash !== undefined) actual = state.activeHash !== '' && state.activeHash === state.currentHash ? 100 : 0;
-    const pods = [...rsRevision.entries()]
+    let pods = [...rsRevision.entries()]
       .filter(([rs]) => (ready.get(rs) ?? 0) > 0)
       .map(([rs, rev]) => `r${rev}:${ready.get(rs)}`)
       .join(' ');
+    // Pods of ReplicaSets the Rollout did not create (an Experiment's) are counted together.
+    let others = 0;
+    for (const [rs, n] of ready) if (!rsRevision.has(rs)) others += n;
+    if (others > 0) pods += ` exp:${others}`;
     return `${formatClock(t).padEnd(12)} ${state.step.padEnd(5)} ${`${state.setWeight}/${actual}%`.padEnd(9)} ${(pods || '-').padEnd(16)} `;
   };
 
@@ -93,7 +97,9 @@ export function renderTimeline(trace: readonly TraceEntry[], options: TimelineOp
       case 'event': {
         const m = /^Created ReplicaSet (\S+) \(revision (\d+)\)$/.exec(String(e.message));
         if (m) rsRevision.set(m[1]!, m[2]!);
-        lines.push(prefix(e.t) + `${e.eventType === 'Warning' ? '⚠ ' : ''}${String(e.reason)}: ${String(e.message)}`);
+        // Events on an Experiment (not the Rollout) are marked, as `kubectl get events` shows the object.
+        const on = String(e.object ?? '').startsWith('Experiment/') ? '[experiment] ' : '';
+        lines.push(prefix(e.t) + `${e.eventType === 'Warning' ? '⚠ ' : ''}${on}${String(e.reason)}: ${String(e.message)}`);
         break;
       }
       case 'change':

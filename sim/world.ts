@@ -41,6 +41,8 @@ import { evaluateExpectations } from './expect/evaluate.js';
 import type { ExpectationResult, RunObservation } from './expect/types.js';
 import { POD_TEMPLATE_HASH_LABEL } from './cluster/replicaSet.js';
 import { OperatorActions } from './actions/apply.js';
+import { createExperimentController } from './experiments/wiring.js';
+import type { SimExperiment } from './experiments/types.js';
 
 export interface RunOptions {
   readonly seed?: number;
@@ -80,6 +82,17 @@ export interface AnalysisRunSummary {
   readonly dryRunSummary?: { readonly count: number; readonly successful: number; readonly failed: number; readonly inconclusive: number; readonly error: number };
 }
 
+/** An Experiment of the run (experiment steps, standalone Experiments): how it ended. */
+export interface ExperimentSummary {
+  readonly name: string;
+  /** The Rollout that created it, or null for a standalone Experiment. */
+  readonly owner: string | null;
+  readonly phase: string;
+  readonly message: string;
+  /** Virtual ms when every template was available (status.availableAt), or null. */
+  readonly availableAt: number | null;
+}
+
 export interface RunResult {
   readonly scenario: string;
   readonly seed: number;
@@ -106,6 +119,8 @@ export interface RunResult {
     readonly preview?: { readonly total: number; readonly failed: number; readonly unrouted: number };
   };
   readonly analysisRuns: readonly AnalysisRunSummary[];
+  /** Present only when the run had experiments. */
+  readonly experiments?: readonly ExperimentSummary[];
   readonly expectations: readonly ExpectationResult[];
   readonly warnings: readonly string[];
   readonly finalStatus: { readonly phase: string; readonly message: string };
@@ -262,7 +277,8 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     kernel,
     trace,
     podRandom: streams.stream('pods'),
-    startupFor: () => (scenario.initialRevisionReady && kernel.nowMs === 0 ? alreadyRunning : startup),
+    // An Experiment applied with the manifests starts its pods then (it is not part of the steady state).
+    startupFor: (_template, rs) => (scenario.initialRevisionReady && kernel.nowMs === 0 && rs.owner === undefined ? alreadyRunning : startup),
   });
   const namespace = manifest.metadata.namespace ?? 'default';
   for (const svc of manifests.services) {
@@ -358,6 +374,8 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   const analysis = new AnalysisController(kernel, trace, providers, manifests.secrets ?? []);
 
   const byName = <T extends { metadata: { name: string } }>(xs: readonly T[]): Map<string, T> => new Map(xs.map((x) => [x.metadata.name, x]));
+  // Only runs with experiment steps or Experiment manifests get an experiment controller.
+  const experiments = createExperimentController(manifest, manifests, { kernel, trace, cluster, analysis, byName });
   const controller = new RolloutController({
     kernel,
     trace,
@@ -367,6 +385,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     analysisTemplates: byName(manifests.analysisTemplates),
     clusterAnalysisTemplates: byName(manifests.clusterAnalysisTemplates),
     router,
+    ...(experiments ? { experiments } : {}),
     onStatusChange: () => {
       noteSetWeight();
       noteView();
@@ -379,15 +398,22 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     traffic.routingChanged(kernel.nowMs);
     previewTraffic?.routingChanged(kernel.nowMs);
     noteActualWeight();
-    if (change.kind !== 'serviceSelector') controller.enqueue();
+    if (change.kind === 'serviceSelector') return;
+    // A ReplicaSet event goes to its owner: the Rollout, or an Experiment.
+    if (change.rs.owner === undefined) controller.enqueue();
+    else experiments?.replicaSetChanged(change.rs);
   });
   router?.onChange(() => {
     traffic.routingChanged(kernel.nowMs);
     noteActualWeight();
   });
-  analysis.onPhaseChange(() => {
-    controller.enqueue();
+  analysis.onPhaseChange((run) => {
+    if (run.labels.rolloutType === 'Experiment') experiments?.analysisRunChanged(run);
+    else controller.enqueue();
     noteView();
+  });
+  experiments?.onChange((ex) => {
+    if (ex.ownerRollout === rollout.name) controller.enqueue();
   });
 
   // What `kubectl argo rollouts get rollout` would show, recorded whenever it changes: at status
@@ -419,6 +445,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     maxActualCanaryWeight = Math.max(maxActualCanaryWeight, Math.round(share * 10000) / 100);
   }
   kernel.schedule(0, Priority.world, 'create rollout', () => controller.start());
+  if (experiments) kernel.schedule(0, Priority.world, 'create experiments', () => experiments.createStandalone(manifests.experiments ?? []));
 
   const interval = scenario.metrics.scrapeIntervalMs;
   const observe = (): void => {
@@ -449,7 +476,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
 
   installFaults(
     scenario.faults,
-    { kernel, trace, cluster, traffic, scraper, store, provider, analysis, router, controller, rollout, untilMs },
+    { kernel, trace, cluster, traffic, scraper, store, provider, analysis, router, controller, ...(experiments ? { experiments } : {}), rollout, untilMs },
     (fault) => streams.stream(`fault/${fault.index}/${fault.kind}`),
   );
 
@@ -479,6 +506,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     traffic,
     previewTraffic,
     analysisRuns: analysis.allRuns,
+    experiments: experiments?.experiments,
     trace,
     changeHash,
     initialHash: podTemplateHash(initialTemplate.raw),
@@ -504,6 +532,7 @@ interface SummaryInput {
   readonly traffic: TrafficModel;
   readonly previewTraffic: TrafficModel | undefined;
   readonly analysisRuns: readonly AnalysisRun[];
+  readonly experiments: readonly SimExperiment[] | undefined;
   readonly trace: TraceRecorder;
   readonly changeHash: string;
   /** Pod-template hash of the revision deployed at t=0. */
@@ -549,11 +578,12 @@ function summarise(i: SummaryInput): RunResult {
   const byVersion: Record<string, VersionTotals> = {};
   const images = new Map<string, number>();
   const everyReplicaSet = [...i.cluster.replicaSets, ...i.cluster.deletedReplicaSets];
-  for (const rs of everyReplicaSet) images.set(imageOf(rs.template), (images.get(imageOf(rs.template)) ?? 0) + 1);
+  for (const rs of everyReplicaSet.filter((r) => r.owner === undefined)) images.set(imageOf(rs.template), (images.get(imageOf(rs.template)) ?? 0) + 1);
   for (const rs of everyReplicaSet) {
     const per = i.traffic.perReplicaSet.get(rs) ?? { requests: 0, errors: 0, mirrored: 0, mirroredErrors: 0 };
     const image = imageOf(rs.template);
-    const key = images.get(image)! > 1 ? `${image} (${rs.podTemplateHash})` : image;
+    // An Experiment's ReplicaSet is listed under its own name (it shares an image and a hash with a Rollout's).
+    const key = rs.owner !== undefined ? `${image} (${rs.name})` : images.get(image)! > 1 ? `${image} (${rs.podTemplateHash})` : image;
     byVersion[key] = {
       image,
       revision: rs.revision,
@@ -604,6 +634,17 @@ function summarise(i: SummaryInput): RunResult {
       ...(i.previewTraffic ? { preview: { total: i.previewTraffic.totals.total, failed: i.previewTraffic.totals.failed, unrouted: i.previewTraffic.totals.unrouted } } : {}),
     },
     analysisRuns,
+    ...(i.experiments
+      ? {
+          experiments: i.experiments.map((e) => ({
+            name: e.name,
+            owner: e.ownerRollout ?? null,
+            phase: e.status.phase,
+            message: e.status.message,
+            availableAt: e.status.availableAt ?? null,
+          })),
+        }
+      : {}),
     expectations,
     warnings: i.warnings,
     finalStatus: { phase: s.phase, message: s.message },
@@ -650,7 +691,7 @@ function observe(
     final: {
       stableHash,
       canaryHash: s.currentPodHash && s.currentPodHash !== stableHash ? s.currentPodHash : undefined,
-      replicaSets: i.cluster.replicaSets.map((rs) => ({ podTemplateHash: rs.podTemplateHash, image: imageOf(rs.template), replicas: rs.statusReplicas, ready: rs.readyReplicas })),
+      replicaSets: i.cluster.replicaSets.filter((rs) => rs.owner === undefined).map((rs) => ({ podTemplateHash: rs.podTemplateHash, image: imageOf(rs.template), replicas: rs.statusReplicas, ready: rs.readyReplicas })),
       services,
     },
   };

@@ -85,6 +85,7 @@ function jsonSummary(r: RunResult, traceSha256: string, reproduce: string): Reco
     rolloutView: r.rolloutView,
     requests: r.requests,
     analysisRuns: r.analysisRuns,
+    ...(r.experiments ? { experiments: r.experiments } : {}),
     expectations: r.expectations,
     passed: r.expectations.every((x) => x.ok),
     warnings: r.warnings,

@@ -49,4 +49,4 @@ export interface MetricResult {
 }
 
 /** The AnalysisRun's `rollout-type` label (v1alpha1 RolloutType*Label). */
-export type RolloutAnalysisType = 'Step' | 'Background' | 'PrePromotion' | 'PostPromotion';
+export type RolloutAnalysisType = 'Step' | 'Background' | 'PrePromotion' | 'PostPromotion' | 'Experiment';

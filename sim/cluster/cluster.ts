@@ -19,7 +19,7 @@ import type { RandomStream } from '../engine/random.js';
 import type { TraceRecorder } from '../engine/trace.js';
 import type { PodTemplateSpec } from '../manifests/types.js';
 import { isInBackOffSince, isInBackOffSinceUpdate, nextBackOff, type BackOffEntry } from './backoff.js';
-import { POD_TEMPLATE_HASH_LABEL, ReplicaSet, isPodReady, podsToDelete, type Pod } from './replicaSet.js';
+import { POD_TEMPLATE_HASH_LABEL, ReplicaSet, isPodReady, podsToDelete, type Pod, type ReplicaSetOwner } from './replicaSet.js';
 import type { PodStartupModel } from './podModel.js';
 import { SimService } from './service.js';
 
@@ -35,7 +35,7 @@ export interface ClusterOptions {
   readonly trace: TraceRecorder;
   readonly podRandom: RandomStream;
   /** Start-up model for the pods of a template (per version behaviour comes from the scenario). */
-  readonly startupFor: (template: PodTemplateSpec) => PodStartupModel;
+  readonly startupFor: (template: PodTemplateSpec, rs: ReplicaSet) => PodStartupModel;
 }
 
 /**
@@ -115,7 +115,16 @@ export class Cluster {
     this.selectorEpoch++;
   }
 
-  createReplicaSet(name: string, podTemplateHash: string, template: PodTemplateSpec, minReadySeconds: number): ReplicaSet {
+  /** Deletes a Service (an Experiment's, when its template scaled down). */
+  removeService(name: string): void {
+    const service = this.services.get(name);
+    if (!service) return;
+    this.services.delete(name);
+    this.selectorEpoch++;
+    this.emit({ kind: 'serviceSelector', service });
+  }
+
+  createReplicaSet(name: string, podTemplateHash: string, template: PodTemplateSpec, minReadySeconds: number, owner?: ReplicaSetOwner): ReplicaSet {
     const rs = new ReplicaSet(
       name,
       podTemplateHash,
@@ -123,6 +132,7 @@ export class Cluster {
       { ...template.metadata.labels, [POD_TEMPLATE_HASH_LABEL]: podTemplateHash },
       this.options.kernel.nowMs,
       this.rsSeq++,
+      owner,
     );
     this.minReadyByRs.set(rs, minReadySeconds);
     this.replicaSets.push(rs);
@@ -164,7 +174,7 @@ export class Cluster {
     const replicas = rs.specReplicas;
     if (rs.pods.length === replicas) return;
     if (rs.pods.length < replicas) {
-      const startup = this.options.startupFor(rs.template);
+      const startup = this.options.startupFor(rs.template, rs);
       while (rs.pods.length < replicas) this.createPod(rs, startup);
     } else {
       for (const pod of podsToDelete(rs.pods, rs.pods.length - replicas)) this.removePod(rs, pod, undefined);

@@ -33,6 +33,14 @@ export function isPodReady(pod: Pod): boolean {
   return pod.phase === 'Ready' || pod.phase === 'Available';
 }
 
+/** The controllerRef of a ReplicaSet: the Rollout (undefined) or an Experiment that created it. */
+export interface ReplicaSetOwner {
+  readonly kind: 'Experiment';
+  readonly name: string;
+  /** `experiment.argoproj.io/template-name`. */
+  readonly template: string;
+}
+
 export class ReplicaSet {
   specReplicas = 0;
   readonly annotations = new Map<string, string>();
@@ -48,6 +56,8 @@ export class ReplicaSet {
     readonly createdAtMs: number,
     /** Creation order, to break ties between ReplicaSets created in the same millisecond. */
     readonly createdSeq: number,
+    /** Owner other than the Rollout (an Experiment's ReplicaSet); the Rollout controller ignores these. */
+    readonly owner: ReplicaSetOwner | undefined = undefined,
   ) {}
 
   get statusReplicas(): number {

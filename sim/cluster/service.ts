@@ -3,6 +3,8 @@
 
 export class SimService {
   managedByRollouts = false;
+  /** `<experiment>/<template>` for a Service an Experiment created (experiments/service.go). */
+  ownerExperiment: string | undefined = undefined;
 
   constructor(
     readonly name: string,

@@ -84,7 +84,7 @@ export function decidingAnalysis(o: RunObservation): { run: RunObservation['anal
 
 function decidedBy(x: NonNullable<Expectations['decidedBy']>, o: RunObservation): ExpectationResult {
   const parts: string[] = [];
-  if (x.analysisRun !== undefined) parts.push(`a ${x.analysisRun} AnalysisRun`);
+  if (x.analysisRun !== undefined) parts.push(`${x.analysisRun === 'experiment' ? 'an' : 'a'} ${x.analysisRun} AnalysisRun`);
   if (x.metric !== undefined) parts.push(`metric ${x.metric}`);
   const expected = parts.length > 0 ? parts.join(', ') : 'an AnalysisRun';
   const d = decidingAnalysis(o);

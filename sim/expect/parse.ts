@@ -41,7 +41,7 @@ export const EXPECT_SCHEMA: ObjectSchema = {
 };
 
 export const OUTCOMES: readonly Outcome[] = ['promoted', 'aborted', 'paused', 'progressing', 'rolledBack'];
-const ANALYSIS_RUN_KINDS: readonly AnalysisRunKind[] = ['step', 'background', 'prePromotion', 'postPromotion'];
+const ANALYSIS_RUN_KINDS: readonly AnalysisRunKind[] = ['step', 'background', 'prePromotion', 'postPromotion', 'experiment'];
 /** Upper bound of `seeds`: a drill is a CI check, not a sweep. */
 export const MAX_SEEDS = 100_000;
 
@@ -96,7 +96,7 @@ function failedRequests(c: ValueReader, path: string, json: J): FailedRequestsEx
 function decidedBy(c: ValueReader, path: string, json: J): DecidedByExpectation {
   const kind = strOf(json?.analysisRun);
   if (kind !== undefined && !ANALYSIS_RUN_KINDS.includes(kind as AnalysisRunKind)) {
-    c.error(`${path}.analysisRun`, `expected step (an analysis step), background (the Rollout's background analysis), prePromotion or postPromotion (blue-green), got "${kind}".`);
+    c.error(`${path}.analysisRun`, `expected step (an analysis step), background (the Rollout's background analysis), prePromotion or postPromotion (blue-green), or experiment (an analysis of an experiment step), got "${kind}".`);
   }
   return { analysisRun: kind as AnalysisRunKind | undefined, metric: strOf(json?.metric) };
 }

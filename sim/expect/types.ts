@@ -17,8 +17,8 @@ export interface FailedRequestsExpectation {
   readonly userFacing: boolean;
 }
 
-/** The AnalysisRun's rollout-type label, lower camel case: Step, Background, PrePromotion, PostPromotion. */
-export type AnalysisRunKind = 'step' | 'background' | 'prePromotion' | 'postPromotion';
+/** The AnalysisRun's rollout-type label, lower camel case: Step, Background, PrePromotion, PostPromotion, Experiment. */
+export type AnalysisRunKind = 'step' | 'background' | 'prePromotion' | 'postPromotion' | 'experiment';
 
 export interface DecidedByExpectation {
   /** Kind of the AnalysisRun whose failure decided the rollout (step, background, pre- or post-promotion analysis). */

@@ -89,12 +89,14 @@ const controllerRestart: FaultKind = {
     const analysis = fault.params.analysis === true;
     world.kernel.schedule(fault.atMs, Priority.world, `fault ${fault.index} controller stops`, () => {
       world.controller.stop();
+      world.experiments?.stop();
       const lost = analysis ? world.analysis.stop() : [];
       faultActed(world, fault, { effect: 'controllerStopped', downtimeMs: downtime, lostInFlightAnalysisRuns: lost.map((r) => r.name) });
     });
     // The new process lists Rollouts and AnalysisRuns as its informers start.
     world.kernel.schedule(fault.atMs + downtime, Priority.world, `fault ${fault.index} controller starts`, () => {
       if (analysis) world.analysis.start();
+      world.experiments?.start();
       world.controller.start();
       // An overlapping restart may still hold the process down.
       faultActed(world, fault, { effect: world.controller.running ? 'controllerStarted' : 'controllerStillDown' });

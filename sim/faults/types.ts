@@ -59,6 +59,8 @@ export interface WorldHandles {
   readonly analysis: AnalysisController;
   readonly router: TrafficRouter | undefined;
   readonly controller: RolloutController;
+  /** The experiment controller (same process as the Rollout controller), when the run has experiments. */
+  readonly experiments?: { stop(): void; start(): void };
   readonly rollout: SimRollout;
   readonly untilMs: number;
   /** The fault's own random stream (named by its position), so faults never shift other draws. */

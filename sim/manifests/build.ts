@@ -11,6 +11,10 @@ import type {
   CanaryStep,
   CanaryStrategy,
   FixtureProviderKind,
+  Experiment,
+  ExperimentAnalysisRef,
+  PodTemplateSpec,
+  RolloutExperimentStep,
   IntOrString,
   Metric,
   ObjectMeta,
@@ -145,6 +149,7 @@ function buildStep(v: Json, index: PositionIndex, path: string): CanaryStep {
       position,
     };
   }
+  if (o['experiment'] !== undefined) return { kind: 'experiment', experiment: buildExperimentStep(o['experiment']), position };
   return { kind: 'analysis', analysis: buildRolloutAnalysis(o['analysis']), position };
 }
 
@@ -171,6 +176,90 @@ function buildReplicaProgressThreshold(v: Json | undefined): ReplicaProgressThre
   if (v === undefined || v === null) return undefined;
   const o = obj(v);
   return { type: str(o['type']) ?? '', value: num(o['value']) ?? 0 };
+}
+
+function buildExperimentAnalyses(v: Json | undefined): ExperimentAnalysisRef[] {
+  return arr(v).map((a) => {
+    const o = obj(a);
+    return {
+      name: str(o['name']) ?? '',
+      templateName: str(o['templateName']) ?? '',
+      clusterScope: bool(o['clusterScope']) ?? false,
+      args: buildArgs(o['args']),
+      requiredForCompletion: bool(o['requiredForCompletion']) ?? false,
+    };
+  });
+}
+
+function buildSelector(v: Json | undefined): { matchLabels: Readonly<Record<string, string>> } | undefined {
+  return v === undefined || v === null ? undefined : { matchLabels: strMap(obj(v)['matchLabels']) };
+}
+
+function buildTemplateService(v: Json | undefined): { name: string | undefined } | undefined {
+  return v === undefined || v === null ? undefined : { name: str(obj(v)['name']) };
+}
+
+function buildExperimentStep(v: Json | undefined): RolloutExperimentStep {
+  const o = obj(v);
+  return {
+    templates: arr(o['templates']).map((t) => {
+      const to = obj(t);
+      const meta = obj(to['metadata']);
+      return {
+        name: str(to['name']) ?? '',
+        // Anything else is reported by validate.ts.
+        specRef: (str(to['specRef']) ?? '') as 'stable' | 'canary',
+        replicas: num(to['replicas']),
+        metadata: { labels: strMap(meta['labels']), annotations: strMap(meta['annotations']) },
+        selector: buildSelector(to['selector']),
+        weight: num(to['weight']),
+        service: buildTemplateService(to['service']),
+      };
+    }),
+    duration: str(o['duration']),
+    analyses: buildExperimentAnalyses(o['analyses']),
+    dryRun: buildDryRun(o['dryRun']),
+    scaleDownDelaySeconds: num(o['scaleDownDelaySeconds']),
+  };
+}
+
+function buildPodTemplate(v: Json | undefined): PodTemplateSpec {
+  const template = obj(v);
+  const templateMeta = obj(template['metadata']);
+  return {
+    metadata: { labels: strMap(templateMeta['labels']), annotations: strMap(templateMeta['annotations']) },
+    containers: arr(obj(template['spec'])['containers']).map((c) => ({ name: str(obj(c)['name']) ?? '', image: str(obj(c)['image']) ?? '' })),
+    raw: v ?? null,
+  };
+}
+
+export function buildExperiment(v: Json, index: PositionIndex): Experiment {
+  const root = obj(v);
+  const spec = obj(root['spec']);
+  return {
+    kind: 'Experiment',
+    metadata: buildMeta(root['metadata']),
+    spec: {
+      templates: arr(spec['templates']).map((t) => {
+        const o = obj(t);
+        return {
+          name: str(o['name']) ?? '',
+          replicas: num(o['replicas']),
+          minReadySeconds: num(o['minReadySeconds']) ?? 0,
+          selector: buildSelector(o['selector']),
+          template: buildPodTemplate(o['template']),
+          service: buildTemplateService(o['service']),
+        };
+      }),
+      duration: str(spec['duration']),
+      progressDeadlineSeconds: num(spec['progressDeadlineSeconds']),
+      terminate: bool(spec['terminate']) ?? false,
+      analyses: buildExperimentAnalyses(spec['analyses']),
+      scaleDownDelaySeconds: num(spec['scaleDownDelaySeconds']),
+      dryRun: buildDryRun(spec['dryRun']),
+    },
+    position: index.document,
+  };
 }
 
 export function buildRollout(v: Json, index: PositionIndex): Rollout {

@@ -10,11 +10,12 @@ import type { Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { InputError } from '../diagnostics.js';
 import type { PositionIndex } from './build.js';
-import { buildAnalysisTemplate, buildRollout, buildSecret, buildService } from './build.js';
+import { buildAnalysisTemplate, buildExperiment, buildRollout, buildSecret, buildService } from './build.js';
 import type { ObjectSchema } from './schema.js';
-import { analysisTemplateSchema, rolloutSchema, secretSchema, serviceSchema } from './schema.js';
-import type { AnalysisTemplate, IgnoredObject, ManifestSet, Rollout, Secret, Service, SourcePosition } from './types.js';
+import { analysisTemplateSchema, experimentSchema, rolloutSchema, secretSchema, serviceSchema } from './schema.js';
+import type { AnalysisTemplate, Experiment, IgnoredObject, ManifestSet, Rollout, Secret, Service, SourcePosition } from './types.js';
 import { validateAnalysisTemplate, validateRolloutReferences, validateRolloutSpec } from './validate.js';
+import { validateExperiment } from './validateExperiment.js';
 import type { WalkContext } from './yamlWalk.js';
 import { positionOfNode, walk } from './yamlWalk.js';
 
@@ -44,6 +45,7 @@ interface LoadState {
   readonly clusterAnalysisTemplates: Loaded<AnalysisTemplate>[];
   readonly services: Loaded<Service>[];
   readonly secrets: Loaded<Secret>[];
+  readonly experiments: Loaded<Experiment>[];
   readonly ignored: IgnoredObject[];
   documents: number;
 }
@@ -107,7 +109,8 @@ function loadObject(state: LoadState, node: unknown, file: string, lineCounter: 
     return;
   }
 
-  const isArgoKind = kind.value === 'Rollout' || kind.value === 'AnalysisTemplate' || kind.value === 'ClusterAnalysisTemplate';
+  const isArgoKind =
+    kind.value === 'Rollout' || kind.value === 'AnalysisTemplate' || kind.value === 'ClusterAnalysisTemplate' || kind.value === 'Experiment';
   const isService = kind.value === 'Service' || kind.value === 'Secret';
   const apiAt = apiVersion.node ? positionOfNode(ctx, apiVersion.node) : at;
   let schema: ObjectSchema | undefined;
@@ -121,7 +124,7 @@ function loadObject(state: LoadState, node: unknown, file: string, lineCounter: 
         errorAt(state, apiAt, field('apiVersion'), `${kind.value} is served as ${ARGO_API_VERSION} only, got ${JSON.stringify(apiVersion.value)}.`);
         return;
       }
-      schema = kind.value === 'Rollout' ? rolloutSchema : analysisTemplateSchema;
+      schema = kind.value === 'Rollout' ? rolloutSchema : kind.value === 'Experiment' ? experimentSchema : analysisTemplateSchema;
     }
   } else if (isService) {
     if (apiVersion.value === undefined) {
@@ -163,6 +166,8 @@ function loadObject(state: LoadState, node: unknown, file: string, lineCounter: 
     target.push({ object: buildAnalysisTemplate(value, kind.value, index), index, basePath });
   } else if (kind.value === 'Secret') {
     state.secrets.push({ object: buildSecret(value, index), index, basePath });
+  } else if (kind.value === 'Experiment') {
+    state.experiments.push({ object: buildExperiment(value, index), index, basePath });
   } else {
     state.services.push({ object: buildService(value, index), index, basePath });
   }
@@ -226,6 +231,7 @@ export function loadManifests(sources: readonly ManifestSource[]): ManifestSet {
     clusterAnalysisTemplates: [],
     services: [],
     secrets: [],
+    experiments: [],
     ignored: [],
     documents: 0,
   };
@@ -236,6 +242,7 @@ export function loadManifests(sources: readonly ManifestSource[]): ManifestSet {
   checkDuplicates(state, 'ClusterAnalysisTemplate', state.clusterAnalysisTemplates);
   checkDuplicates(state, 'Service', state.services);
   checkDuplicates(state, 'Secret', state.secrets);
+  checkDuplicates(state, 'Experiment', state.experiments);
 
   const semantic: Diagnostic[] = [];
   for (const t of [...state.analysisTemplates, ...state.clusterAnalysisTemplates]) validateAnalysisTemplate(t.object, t.index, t.basePath, semantic);
@@ -248,6 +255,7 @@ export function loadManifests(sources: readonly ManifestSource[]): ManifestSet {
     validateRolloutSpec(r.object, r.index, r.basePath, semantic);
     validateRolloutReferences(r.object, manifestIndex, r.index, r.basePath, semantic);
   }
+  for (const e of state.experiments) validateExperiment(e.object, manifestIndex, e.index, e.basePath, semantic);
   state.errors.push(...semantic.filter((d) => d.severity === 'error'));
   state.warnings.push(...semantic.filter((d) => d.severity === 'warning'));
 
@@ -258,6 +266,7 @@ export function loadManifests(sources: readonly ManifestSource[]): ManifestSet {
     clusterAnalysisTemplates: manifestIndex.clusterAnalysisTemplates,
     services: manifestIndex.services,
     ...(state.secrets.length > 0 ? { secrets: state.secrets.map((s) => s.object) } : {}),
+    ...(state.experiments.length > 0 ? { experiments: state.experiments.map((e) => e.object) } : {}),
     ignored: state.ignored,
     warnings: state.warnings,
   };

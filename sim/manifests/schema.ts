@@ -70,11 +70,19 @@ export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<str
   ['Rollout spec.strategy.canary.stableMetadata', { support: 'notSimulated', note: 'extra labels/annotations on stable pods' }],
   ['Rollout spec.strategy.canary.pingPong', { support: 'notSimulated', note: 'ping-pong services' }],
   // Steps
-  ['Rollout spec.strategy.canary.steps[].experiment', { support: 'notSimulated', note: 'experiment steps' }],
+  // Experiment steps (sim/rollouts/experimentStep.ts): analysisRunMetadata only labels the AnalysisRuns.
+  ['Rollout spec.strategy.canary.steps[].experiment.templates[].selector.matchExpressions', { support: 'notSimulated', note: 'only selector.matchLabels is supported' }],
+  ['Rollout spec.strategy.canary.steps[].experiment.analyses[].args[].valueFrom.fieldRef', { support: 'notSimulated', note: 'fieldRef arguments of experiment analyses' }],
+  ['Rollout spec.strategy.canary.steps[].experiment.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
   ['Rollout spec.strategy.canary.steps[].plugin', { support: 'notSimulated', note: 'step plugins' }],
   ['Rollout spec.strategy.canary.steps[].analysis.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
   ['Rollout spec.strategy.canary.analysis.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
   // AnalysisTemplate / ClusterAnalysisTemplate
+  // Experiment (standalone)
+  ['Experiment spec.templates[].selector.matchExpressions', { support: 'notSimulated', note: 'only selector.matchLabels is supported' }],
+  ['Experiment spec.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
+  ['Experiment spec.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
+  ['Experiment spec.analyses[].args[].valueFrom', { support: 'notSimulated', note: 'arguments read from Secrets or fields (use value, with {{templates.<name>.podTemplateHash}} placeholders)' }],
   ['AnalysisTemplate spec.metrics[].provider.prometheus.rangeQuery', { support: 'notSimulated', note: 'range queries' }],
   ['AnalysisTemplate spec.metrics[].provider.prometheus.authentication', { support: 'noEffect', note: 'credentials for a real Prometheus' }],
   ['AnalysisTemplate spec.metrics[].provider.prometheus.insecure', { support: 'noEffect', note: 'TLS settings for a real Prometheus' }],
@@ -331,13 +339,50 @@ const rolloutAnalysisBackground = obj(
 
 /** StringMatch (types.go): exactly one of exact, prefix, regex (validate.ts checks the count). */
 const stringMatch = obj('StringMatch', { exact: str, prefix: str, regex: str });
+// RolloutExperimentStep (types.go)
+const podTemplateMetadata = obj('PodTemplateMetadata', { labels: stringMap, annotations: stringMap });
+const rolloutExperimentTemplate = obj(
+  'RolloutExperimentTemplate',
+  {
+    name: str,
+    specRef: { type: 'string', expect: '"stable" or "canary"' },
+    replicas: int,
+    metadata: podTemplateMetadata,
+    selector: labelSelector,
+    weight: int,
+    service: obj('TemplateService', { name: str }),
+  },
+  {
+    required: {
+      name: 'every experiment template needs a name',
+      specRef: 'every experiment template needs a specRef ("stable" or "canary")',
+    },
+  },
+);
+const rolloutExperimentAnalysis = obj(
+  'RolloutExperimentStepAnalysisTemplateRef',
+  { name: str, templateName: str, clusterScope: bool, args: list(analysisRunArgument), requiredForCompletion: bool },
+  { required: { name: 'every experiment analysis needs a name', templateName: 'every experiment analysis needs a templateName' } },
+);
+const rolloutExperimentStep = obj(
+  'RolloutExperimentStep',
+  {
+    templates: list(rolloutExperimentTemplate),
+    duration: goDuration,
+    analyses: list(rolloutExperimentAnalysis),
+    dryRun: list(dryRun),
+    analysisRunMetadata: any,
+    scaleDownDelaySeconds: int,
+  },
+  { required: { templates: 'an experiment step needs templates: a list of {name, specRef: stable|canary, replicas}' } },
+);
 
 const canaryStep = obj('CanaryStep', {
   setWeight: int,
   pause: obj('RolloutPause', {
     duration: { type: 'intOrString', expect: 'a number of seconds or a duration string such as "30s" or "1h"' },
   }),
-  experiment: any,
+  experiment: rolloutExperimentStep,
   analysis: rolloutAnalysis,
   setCanaryScale: obj('SetCanaryScale', { weight: int, replicas: int, matchTrafficWeight: bool }),
   setHeaderRoute: obj(
@@ -501,4 +546,58 @@ export const secretSchema = obj(
   'Secret',
   { apiVersion: str, kind: str, metadata: objectMeta, data: stringMap, stringData: stringMap, type: str, immutable: bool },
   { required: { metadata: 'metadata is required' } },
+);
+
+// ---------------------------------------------------------------------------------------------
+// Experiment (experiment_types.go)
+
+const experimentTemplateSpec = obj(
+  'TemplateSpec',
+  {
+    name: str,
+    replicas: int,
+    minReadySeconds: int,
+    selector: labelSelector,
+    template: podTemplateSpec,
+    service: obj('TemplateService', { name: str }),
+  },
+  {
+    required: {
+      name: 'every experiment template needs a name',
+      selector: "Experiment has missing field '.spec.templates[].selector'",
+      template: 'every experiment template needs a pod template (template.spec.containers)',
+    },
+  },
+);
+
+const experimentAnalysisRef = obj(
+  'ExperimentAnalysisTemplateRef',
+  { name: str, templateName: str, clusterScope: bool, args: list(argument), requiredForCompletion: bool },
+  { required: { name: 'every experiment analysis needs a name', templateName: 'every experiment analysis needs a templateName' } },
+);
+
+export const experimentSchema = obj(
+  'Experiment',
+  {
+    apiVersion: str,
+    kind: str,
+    metadata: objectMeta,
+    spec: obj(
+      'ExperimentSpec',
+      {
+        templates: list(experimentTemplateSpec),
+        duration: goDuration,
+        progressDeadlineSeconds: int,
+        terminate: bool,
+        analyses: list(experimentAnalysisRef),
+        scaleDownDelaySeconds: int,
+        dryRun: list(dryRun),
+        measurementRetention: list(measurementRetention),
+        analysisRunMetadata: any,
+      },
+      { required: { templates: 'an Experiment needs spec.templates' } },
+    ),
+    status: any,
+  },
+  { required: { metadata: 'metadata is required', spec: 'spec is required' } },
 );

@@ -179,12 +179,45 @@ export type CanaryStep =
   | { readonly kind: 'analysis'; readonly analysis: RolloutAnalysis; readonly position: SourcePosition }
   | { readonly kind: 'setCanaryScale'; readonly setCanaryScale: SetCanaryScale; readonly position: SourcePosition }
   | { readonly kind: 'setHeaderRoute'; readonly setHeaderRoute: SetHeaderRoute; readonly position: SourcePosition }
-  | { readonly kind: 'setMirrorRoute'; readonly setMirrorRoute: SetMirrorRoute; readonly position: SourcePosition };
+  | { readonly kind: 'setMirrorRoute'; readonly setMirrorRoute: SetMirrorRoute; readonly position: SourcePosition }
+  | { readonly kind: 'experiment'; readonly experiment: RolloutExperimentStep; readonly position: SourcePosition };
 
 /** ReplicaProgressThreshold (types.go): type `Percent` or `Pods` (as written; validate.ts checks it). */
 export interface ReplicaProgressThreshold {
   readonly type: string;
   readonly value: number;
+}
+
+/** `RolloutExperimentTemplate`: a ReplicaSet of the experiment, cut from the stable or canary ReplicaSet. */
+export interface RolloutExperimentTemplate {
+  readonly name: string;
+  readonly specRef: 'stable' | 'canary';
+  /** nil ⇒ 1 (`GetReplicasOrDefault`). */
+  readonly replicas: number | undefined;
+  readonly metadata: { readonly labels: Readonly<Record<string, string>>; readonly annotations: Readonly<Record<string, string>> };
+  readonly selector: LabelSelector | undefined;
+  readonly weight: number | undefined;
+  /** `service`: a Service for the template's pods (also implied by `weight`); `name` defaults to the ReplicaSet's. */
+  readonly service: { readonly name: string | undefined } | undefined;
+}
+
+/** `RolloutExperimentStepAnalysisTemplateRef` and the Experiment kind's `ExperimentAnalysisTemplateRef`. */
+export interface ExperimentAnalysisRef {
+  readonly name: string;
+  readonly templateName: string;
+  readonly clusterScope: boolean;
+  readonly args: readonly AnalysisArg[];
+  readonly requiredForCompletion: boolean;
+}
+
+/** `RolloutExperimentStep` (types.go). */
+export interface RolloutExperimentStep {
+  readonly templates: readonly RolloutExperimentTemplate[];
+  /** As written (a Go duration string); undefined ⇒ runs until terminated or an analysis decides. */
+  readonly duration: string | undefined;
+  readonly analyses: readonly ExperimentAnalysisRef[];
+  readonly dryRun: readonly { readonly metricName: string }[];
+  readonly scaleDownDelaySeconds: number | undefined;
 }
 
 /** Which router a traffic-routed canary names; all are simulated as exact weights for now. */
@@ -282,7 +315,35 @@ export interface Secret {
   readonly position: SourcePosition;
 }
 
-export type SupportedObject = Rollout | AnalysisTemplate | Service | Secret;
+// ---------------------------------------------------------------------------------------------
+// Experiment (experiment_types.go)
+
+/** `TemplateSpec` of an Experiment. */
+export interface ExperimentTemplateSpec {
+  readonly name: string;
+  readonly replicas: number | undefined;
+  readonly minReadySeconds: number;
+  readonly selector: LabelSelector | undefined;
+  readonly template: PodTemplateSpec;
+  readonly service: { readonly name: string | undefined } | undefined;
+}
+
+export interface Experiment {
+  readonly kind: 'Experiment';
+  readonly metadata: ObjectMeta;
+  readonly spec: {
+    readonly templates: readonly ExperimentTemplateSpec[];
+    readonly duration: string | undefined;
+    readonly progressDeadlineSeconds: number | undefined;
+    readonly terminate: boolean;
+    readonly analyses: readonly ExperimentAnalysisRef[];
+    readonly scaleDownDelaySeconds: number | undefined;
+    readonly dryRun: readonly { readonly metricName: string }[];
+  };
+  readonly position: SourcePosition;
+}
+
+export type SupportedObject = Rollout | AnalysisTemplate | Service | Secret | Experiment;
 
 // ---------------------------------------------------------------------------------------------
 // Result of loading (sim/manifests/load.ts)
@@ -302,6 +363,8 @@ export interface ManifestSet {
   readonly services: readonly Service[];
   /** Secrets (for secretKeyRef arguments); absent when none were loaded. */
   readonly secrets?: readonly Secret[];
+  /** Standalone Experiments (absent in older callers: treated as none). */
+  readonly experiments?: readonly Experiment[];
   readonly ignored: readonly IgnoredObject[];
   /** Non-fatal findings (e.g. a canaryService that is not in the manifests). */
   readonly warnings: readonly Diagnostic[];

@@ -15,6 +15,7 @@ import { positionAt } from './build.js';
 import { pauseDurationSeconds } from './duration.js';
 import { expandTemplateRefs, flattenAndMergeArgs, unboundedMetricErrors, validateMetricAsWritten } from './metricValidation.js';
 import { suggestName } from './suggest.js';
+import { validateExperimentStep } from './validateExperiment.js';
 import type { AnalysisArg, AnalysisTemplate, CanaryStep, IntOrString, Rollout, RolloutAnalysis, Service } from './types.js';
 
 /** Upstream defaults this file needs (utils/defaults/defaults.go). */
@@ -221,7 +222,7 @@ export function validateRolloutSpec(rollout: Rollout, index: PositionIndex, base
   (canary.steps ?? []).forEach((step, i) => {
     const path = `spec.strategy.canary.steps[${i}]`;
     const rawStep = (rawSteps[i] ?? {}) as Record<string, unknown>;
-    const kinds = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'].filter((k) => rawStep[k] !== undefined && rawStep[k] !== null);
+    const kinds = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute', 'experiment'].filter((k) => rawStep[k] !== undefined && rawStep[k] !== null);
     if (kinds.length !== 1) {
       emit(path, `${InvalidStepMessage} (or analysis), exactly one per step; ${kinds.length === 0 ? 'this step has none' : `this step has ${kinds.join(' and ')}`}.`);
       return;
@@ -237,6 +238,7 @@ export function validateRolloutSpec(rollout: Rollout, index: PositionIndex, base
     }
     if (step.kind === 'analysis') validateArgs(step.analysis.args, `${path}.analysis`, emit);
     validateRouteStep(rollout, step, path, rawStep, emit);
+    if (step.kind === 'experiment') step.experiment.analyses.forEach((a, j) => validateArgs(a.args, `${path}.experiment.analyses[${j}]`, emit));
   });
   if (canary.analysis) validateArgs(canary.analysis.args, 'spec.strategy.canary.analysis', emit);
 }
@@ -337,6 +339,7 @@ export function validateRolloutReferences(rollout: Rollout, manifests: ManifestI
 
   (canary.steps ?? []).forEach((step, i) => {
     if (step.kind === 'analysis') resolveAnalysis(step.analysis, `spec.strategy.canary.steps[${i}].analysis`, true);
+    if (step.kind === 'experiment') validateExperimentStep(rollout, step.experiment, `spec.strategy.canary.steps[${i}]`, manifests, index, basePath, out);
   });
   if (canary.analysis) resolveAnalysis(canary.analysis, 'spec.strategy.canary.analysis', false);
   const blueGreen = rollout.spec.strategy.blueGreen;

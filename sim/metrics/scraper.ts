@@ -311,7 +311,7 @@ export class Scraper {
     const key = perRs ? `${rs.name}\u0000${selecting.join('\u0000')}` : `${rs.name}\u0000${service}`;
     let t = this.targets.get(key);
     if (!t) {
-      const layout = this.o.preset.layout({
+      const presetLayout = this.o.preset.layout({
         namespace: this.o.namespace,
         service,
         podTemplateHash: rs.podTemplateHash,
@@ -325,6 +325,10 @@ export class Scraper {
         ...(this.o.stableService !== undefined ? { stableService: this.o.stableService } : {}),
         ...(this.o.ingress !== undefined ? { ingress: this.o.ingress } : {}),
       });
+      // An Experiment's pods carry the same labels (and pod-template hash) as the Rollout's pods
+      // they were cut from; on a cluster only their `pod` label tells them apart, so their
+      // series carry `pod` = the ReplicaSet's name (match them with pod=~"<experiment>-<template>.*").
+      const layout = rs.owner === undefined ? presetLayout : presetLayout.map((p) => ({ ...p, labels: { ...p.labels, pod: rs.name } }));
       t = {
         rs,
         layout,

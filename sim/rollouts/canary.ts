@@ -52,6 +52,7 @@ import { canaryStepString } from './stepString.js';
 import { reconcilePodRestarts } from './restart.js';
 import { reconcileRevisionHistoryLimit } from './revisionHistory.js';
 import { isRollbackWithinWindow } from './rollbackWindow.js';
+import { RolloutExperiments } from './experimentStep.js';
 
 const REVISION = 'rollout.argoproj.io/revision';
 const DESIRED_REPLICAS = 'rollout.argoproj.io/desired-replicas';
@@ -75,6 +76,8 @@ export class CanaryReconcile {
   private currentStepAR: AnalysisRun | undefined;
   private currentBackgroundAR: AnalysisRun | undefined;
   private otherARs: AnalysisRun[] = [];
+  /** The rollout's experiments (experiment steps), when the run has an experiment controller. */
+  private experiments: RolloutExperiments | undefined;
 
   constructor(
     private readonly c: RolloutController,
@@ -108,12 +111,15 @@ export class CanaryReconcile {
 
   run(): void {
     const cluster = this.c.options.cluster;
-    this.allRSs = [...cluster.replicaSets];
+    // getReplicaSetsForRollouts: only the ReplicaSets the Rollout owns (not an Experiment's).
+    this.allRSs = cluster.replicaSets.filter((rs) => rs.owner === undefined);
     const hash = this.ro.podTemplateHash;
     this.newRS = this.allRSs.find((rs) => rs.podTemplateHash === hash);
     this.stableRS = this.findStableRS();
     this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
     this.findAnalysisRuns();
+    const experimentController = this.c.options.experiments;
+    if (experimentController) this.experiments = new RolloutExperiments(experimentController, this.ro.name, this.prev);
 
     if (!this.newRS) {
       this.createDesiredReplicaSet(hash);
@@ -263,6 +269,7 @@ export class CanaryReconcile {
     reconcileRevisionHistoryLimit(this.otherRSs, this.ro.manifest.spec.revisionHistoryLimit, this.c.options.cluster);
     this.reconcileStableAndCanaryService();
     this.reconcileTrafficRouting();
+    this.reconcileExperiments();
     this.reconcileAnalysisRuns();
     if (this.pause.hasAddPause()) {
       this.syncRolloutStatusCanary();
@@ -626,25 +633,39 @@ export class CanaryReconcile {
     if (!chosen.stableReplicasAvailable) return;
     this.reconcileManagedRoute(router);
     const desiredWeight = chosen.desiredWeight;
+    // Experiment steps add weighted destinations in these branches (sim/rollouts/experimentStep.ts).
+    const withExperiment = chosen.branch === 'newRSUnavailable' || chosen.branch === 'previousSetWeight' || chosen.branch === 'currentSetWeight';
+    const additional = withExperiment && this.experiments ? this.experiments.weightDestinations({ rollout: this.ro, prev: this.prev }) : [];
     router.updateHash(canaryHash, stableHash);
     router.setWeight(desiredWeight);
+    router.setAdditional(additional);
     const next: TrafficWeights = {
       canary: { weight: desiredWeight, podTemplateHash: canaryHash, serviceName: this.ro.canary.canaryService ?? '' },
-      stable: { weight: this.maxWeight - desiredWeight, podTemplateHash: stableHash, serviceName: this.ro.canary.stableService ?? '' },
+      stable: {
+        weight: this.maxWeight - desiredWeight - additional.reduce((n, d) => n + d.weight, 0),
+        podTemplateHash: stableHash,
+        serviceName: this.ro.canary.stableService ?? '',
+      },
+      ...(additional.length > 0 ? { additional } : {}),
     };
     const prevWeights = this.prev.canary.weights;
+    const additionalChanged = JSON.stringify(prevWeights?.additional ?? []) !== JSON.stringify(next.additional ?? []);
     const modified =
       !prevWeights ||
       JSON.stringify(prevWeights.canary) !== JSON.stringify(next.canary) ||
-      JSON.stringify(prevWeights.stable) !== JSON.stringify(next.stable);
+      JSON.stringify(prevWeights.stable) !== JSON.stringify(next.stable) ||
+      additionalChanged;
     if (modified) {
       // trafficWeightUpdatedMessage: "to W" the first time, "from A to B" on a change, nothing
       // after "updated" when only the hashes changed (semantics digest §11.2). Upstream formats
       // `"Traffic weight updated %s"` with the joined details (rollout/trafficrouting.go,
       // utils/conditions TrafficWeightUpdatedMessage), so a hash-only change keeps the trailing space.
-      let detail = '';
-      if (!prevWeights) detail = `to ${desiredWeight}`;
-      else if (prevWeights.canary.weight !== desiredWeight) detail = `from ${prevWeights.canary.weight} to ${desiredWeight}`;
+      const details: string[] = [];
+      if (!prevWeights) details.push(`to ${desiredWeight}`);
+      else if (prevWeights.canary.weight !== desiredWeight) details.push(`from ${prevWeights.canary.weight} to ${desiredWeight}`);
+      // Go's %v of []WeightDestination: [{weight serviceName podTemplateHash} ...].
+      if (prevWeights && additionalChanged) details.push(`additional: [${(next.additional ?? []).map((d) => `{${d.weight} ${d.serviceName} ${d.podTemplateHash}}`).join(' ')}]`);
+      const detail = details.join(', ');
       this.event('TrafficWeightUpdated', `Traffic weight updated ${detail}`);
       this.newStatus.canary.weights = next;
     }
@@ -905,7 +926,22 @@ export class CanaryReconcile {
         const ar = this.currentStepAR;
         return ar !== undefined && isCompleted(ar.phase) && ar.phase === 'Successful';
       }
+      case 'experiment':
+        return this.experiments?.current?.status.phase === 'Successful';
     }
+  }
+
+  // rollout/experiment.go reconcileExperiments (sim/rollouts/experimentStep.ts)
+  private reconcileExperiments(): void {
+    this.experiments?.reconcile({
+      rollout: this.ro,
+      prev: this.prev,
+      newStatus: this.newStatus,
+      pause: this.pause,
+      stableRS: this.stableRS,
+      newRS: this.newRS,
+      event: (reason, message) => this.event(reason, message),
+    });
   }
 
   // rollout/sync.go calculateRolloutConditions
@@ -1020,7 +1056,7 @@ export class CanaryReconcile {
   /** `isIndefiniteStep`: pause, analysis or experiment steps and a True Paused condition suspend the deadline. */
   private isIndefiniteStep(): boolean {
     const { step } = this.currentStep();
-    if (step && (step.kind === 'analysis' || step.kind === 'pause')) return true;
+    if (step && (step.kind === 'analysis' || step.kind === 'pause' || step.kind === 'experiment')) return true;
     return getRolloutCondition(this.prev, 'Paused')?.status === 'True';
   }
 

@@ -17,6 +17,7 @@ import { applyMergePatch, createTwoWayMergePatch, type MergePatch } from './merg
 import type { SimRollout } from './rollout.js';
 import { cloneStatus, emptyBlueGreenStatus, emptyRolloutStatus, type RolloutStatus } from './status.js';
 import type { TrafficRouter } from '../traffic/router.js';
+import type { ExperimentController } from '../experiments/controller.js';
 
 export interface RolloutControllerOptions {
   readonly kernel: Kernel;
@@ -26,6 +27,8 @@ export interface RolloutControllerOptions {
   readonly rollout: SimRollout;
   readonly analysisTemplates: ReadonlyMap<string, AnalysisTemplate>;
   readonly clusterAnalysisTemplates: ReadonlyMap<string, AnalysisTemplate>;
+  /** The experiment controller, for canary experiment steps (absent: the manifests have none). */
+  readonly experiments?: ExperimentController;
   /** The traffic router a traffic-routed canary drives (undefined for a basic canary). */
   readonly router: TrafficRouter | undefined;
   /** Called after every status write (the world tracks weights from it). */

@@ -898,7 +898,7 @@ export interface DesiredTrafficWeight {
  * steps with the canary/stable not yet at desired counts (checked with nil weights) ⇒ the last
  * setWeight strictly before the current index; inside the steps ⇒ `GetCurrentSetWeight`; past the
  * last step ⇒ max; no steps at all ⇒ 0 (the variable's zero value). Experiment weight
- * destinations are not modelled (rehearse has no experiment steps).
+ * destinations are added by the caller (canary.ts reconcileTrafficRouting) from `branch`.
  */
 export function desiredTrafficWeight(input: DesiredTrafficWeightInput): DesiredTrafficWeight {
   const { rollout, newRS, stableRS, otherRSs } = input;

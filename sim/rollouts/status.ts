@@ -37,6 +37,8 @@ export interface WeightDestination {
 export interface TrafficWeights {
   readonly canary: WeightDestination;
   readonly stable: WeightDestination;
+  /** Experiment destinations (`additional`), present only while an experiment step routes to them. */
+  readonly additional?: readonly WeightDestination[];
   readonly verified?: boolean;
 }
 
@@ -78,6 +80,8 @@ export interface RolloutStatus {
     weights: TrafficWeights | undefined;
     currentStepAnalysisRunStatus: RolloutAnalysisRunStatus | undefined;
     currentBackgroundAnalysisRunStatus: RolloutAnalysisRunStatus | undefined;
+    /** `status.canary.currentExperiment` (experiment steps; sim/rollouts/experimentStep.ts). */
+    currentExperiment?: string | undefined;
   };
   conditions: RolloutCondition[];
   /** Blue-green only; undefined for a canary (so canary statuses and traces are unchanged). */

@@ -22,5 +22,7 @@ export function canaryStepString(step: CanaryStep): string {
       return `setHeaderRoute: ${step.setHeaderRoute.name}`;
     case 'setMirrorRoute':
       return `setMirrorRoute: ${step.setMirrorRoute.name}`;
+    case 'experiment':
+      return 'experiment';
   }
 }

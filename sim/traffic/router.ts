@@ -25,6 +25,12 @@ export class TrafficRouter {
   requestedWeight = 0;
   canaryHash = '';
   stableHash = '';
+  /**
+   * Extra weighted destinations (an experiment step's templates with a `weight`): each takes
+   * `weight` of the traffic from the stable side. Applied as written (weight gates hold back only
+   * the canary weight).
+   */
+  additional: readonly { readonly serviceName: string; readonly weight: number }[] = [];
   private listeners: (() => void)[] = [];
   private readonly gates: WeightGate[] = [];
   private requestSeq = 0;
@@ -53,6 +59,16 @@ export class TrafficRouter {
     if (canaryHash === this.canaryHash && stableHash === this.stableHash) return;
     this.canaryHash = canaryHash;
     this.stableHash = stableHash;
+    this.changed();
+  }
+
+  /** The controller writes the experiment destinations (rollout/trafficrouting.go passes them to SetWeight). */
+  setAdditional(destinations: readonly { readonly serviceName: string; readonly weight: number }[]): void {
+    const same =
+      destinations.length === this.additional.length &&
+      destinations.every((d, i) => d.serviceName === this.additional[i]!.serviceName && d.weight === this.additional[i]!.weight);
+    if (same) return;
+    this.additional = destinations.map((d) => ({ serviceName: d.serviceName, weight: d.weight }));
     this.changed();
   }
 
@@ -116,6 +132,7 @@ export class TrafficRouter {
       maxWeight: this.maxWeight,
       canaryHash: this.canaryHash,
       stableHash: this.stableHash,
+      ...(this.additional.length > 0 ? { additional: this.additional } : {}),
     });
     for (const l of this.listeners) l();
   }

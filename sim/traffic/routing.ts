@@ -52,17 +52,21 @@ export function currentRoutes(cluster: Cluster, routing: Routing): RouteShare[] 
   }
   const weight = routing.router.canaryWeight / routing.router.maxWeight;
   const cohort = routing.headerShare;
-  if (cohort === undefined) {
-    spreadOverEndpoints(cluster, routing.canaryService, weight, out);
-    spreadOverEndpoints(cluster, routing.stableService, 1 - weight, out);
-    return out;
-  }
   // A header route in force sends the whole header-matched cohort to the canary Service (a route
   // matched before the weighted one); without it the cohort follows the weights like the rest.
-  const headerToCanary = routing.router.headerRoutes.size > 0 ? cohort : cohort * weight;
-  const canaryShare = headerToCanary + (1 - cohort) * weight;
-  spreadOverEndpoints(cluster, routing.canaryService, canaryShare, out, headerToCanary);
-  spreadOverEndpoints(cluster, routing.stableService, 1 - canaryShare, out, cohort - headerToCanary);
+  const headerToCanary = cohort === undefined ? 0 : routing.router.headerRoutes.size > 0 ? cohort : cohort * weight;
+  const canaryShare = cohort === undefined ? weight : headerToCanary + (1 - cohort) * weight;
+  spreadOverEndpoints(cluster, routing.canaryService, canaryShare, out, cohort === undefined ? undefined : headerToCanary);
+  // Experiment destinations take their weight from the stable side (calculateWeightStatus).
+  let additionalShare = 0;
+  for (const d of routing.router.additional) {
+    const share = d.weight / routing.router.maxWeight;
+    additionalShare += share;
+    const svc = cluster.services.get(d.serviceName);
+    if (svc) spreadOverEndpoints(cluster, svc, share, out);
+    else if (share > 0) out.push({ target: null, share });
+  }
+  spreadOverEndpoints(cluster, routing.stableService, 1 - canaryShare - additionalShare, out, cohort === undefined ? undefined : cohort - headerToCanary);
   return out;
 }
 

@@ -58,7 +58,7 @@ describe('expect keys', () => {
   it.each([
     ['    failedRequests: { max: 0.003 }\n', 'spec.expect.failedRequests.max', /A fraction is ambiguous here: write 0.003 as "0.3%"/],
     ['    failedRequests: { version: app:v2 }\n', 'spec.expect.failedRequests.max', /failedRequests needs `max`/],
-    ['    decidedBy: { analysisRun: Step }\n', 'spec.expect.decidedBy.analysisRun', /expected step .*, background .*, prePromotion or postPromotion/],
+    ['    decidedBy: { analysisRun: Step }\n', 'spec.expect.decidedBy.analysisRun', /expected step .*, background .*, prePromotion or postPromotion .*, or experiment/],
     ['    decidedBy: { metrik: x }\n', 'spec.expect.decidedBy.metrik', /Did you mean `metric`/],
     ['    events: { inorder: [A] }\n', 'spec.expect.events.inorder', /Did you mean `inOrder`/],
     ['    final: { replicas: { stable: -1 } }\n', 'spec.expect.final.replicas.stable', /a number of pods ≥ 0/],

@@ -196,7 +196,11 @@ describe('fields upstream defines that rehearse does not simulate', () => {
     ['canary', '      pingPong: { pingService: a, pongService: b }\n', 'spec.strategy.canary.pingPong'],
     ['canary', '      canaryMetadata: { labels: { role: canary } }\n', 'spec.strategy.canary.canaryMetadata'],
     ['steps', '        - plugin: { name: x }\n', 'spec.strategy.canary.steps[0].plugin'],
-    ['steps', '        - experiment: { templates: [] }\n', 'spec.strategy.canary.steps[0].experiment'],
+    [
+      'steps',
+      '        - experiment: { templates: [{ name: c, specRef: canary, selector: { matchExpressions: [] } }] }\n',
+      'spec.strategy.canary.steps[0].experiment.templates[0].selector.matchExpressions',
+    ],
     ['spec', '  workloadRef: { kind: Deployment, name: web }\n', 'spec.workloadRef'],
   ])('%s %j', (where, snippet, field) => {
     const errors = errorsOf(rollout({ [where]: snippet }));
@@ -226,7 +230,7 @@ spec:
 
   it('keeps every entry of the support table under a kind and a path', () => {
     for (const [key, entry] of FIELD_SUPPORT) {
-      expect(key).toMatch(/^(Rollout|AnalysisTemplate) [A-Za-z.[\]]+$/);
+      expect(key).toMatch(/^(Rollout|AnalysisTemplate|Experiment) [A-Za-z.[\]]+$/);
       expect(['notSimulated', 'noEffect']).toContain(entry.support);
     }
   });
