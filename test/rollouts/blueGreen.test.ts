@@ -293,3 +293,23 @@ describe('spec.paused (kubectl argo rollouts pause) halts the Service switches, 
     expect(r.outcome).toBe('promoted');
   });
 });
+
+describe('inconclusive pre-promotion analysis (digest §4.6)', () => {
+  const unsure = analysisTemplateYaml('unsure', [{ name: 'maybe', query: 'vector(1)', fields: 'successCondition: result[0] > 5\nfailureCondition: result[0] < 0' }]);
+  const r = run(
+    [blueGreenRolloutYaml({ replicas: 3, blueGreen: 'activeService: demo-active\npreviewService: demo-preview\nprePromotionAnalysis: {templates: [{templateName: unsure}]}' }), ...SERVICES, unsure],
+    { untilMs: 300_000 },
+    { onWorld: operator([{ atMs: 120_000, action: 'promote' }]) },
+  );
+
+  it('pauses with InconclusiveAnalysisRun; promote clears it and the analysis runs again (a new run, name suffix .1)', () => {
+    expect(events(r, 60_000).filter((e) => e.t >= 61_000).map((e) => [e.t, e.reason, e.message])).toEqual([
+      [61_000, 'AnalysisRunInconclusive', `PrePromotion Analysis Run '${NEW}-2-pre' Status New: 'Inconclusive' Previous: ''`],
+      [61_000, 'RolloutPaused', 'Rollout is paused (InconclusiveAnalysisRun)'],
+      [120_000, 'AnalysisRunInconclusive', `PrePromotion Analysis Run '${NEW}-2-pre.1' Status New: 'Inconclusive' Previous: ''`],
+      [120_000, 'RolloutPaused', 'Rollout is paused (InconclusiveAnalysisRun)'],
+    ]);
+    expect(r.outcome).toBe('paused');
+    expect(statusAt(r, 299_999)).toMatchObject({ phase: 'Paused', message: 'InconclusiveAnalysisRun', activeSelector: OLD_HASH });
+  });
+});
