@@ -313,3 +313,25 @@ describe('inconclusive pre-promotion analysis (digest §4.6)', () => {
     expect(statusAt(r, 299_999)).toMatchObject({ phase: 'Paused', message: 'InconclusiveAnalysisRun', activeSelector: OLD_HASH });
   });
 });
+
+describe('progress deadline with progressDeadlineAbort (e2e TestBlueGreenExceedProgressDeadlineAbort, digest §11.7)', () => {
+  const r = run(
+    [
+      blueGreenRolloutYaml({ replicas: 3, extraSpec: 'progressDeadlineSeconds: 60\nprogressDeadlineAbort: true', blueGreen: 'activeService: demo-active\npreviewService: demo-preview' }),
+      ...SERVICES,
+    ],
+    { untilMs: 400_000, faults: [{ kind: 'crashLoop', atMs: 60_000, image: 'app:v2', params: { runFor: 0 } }] },
+  );
+
+  it('a preview that never becomes available times out, aborts (RolloutAborted twice), and is scaled down 30 s later', () => {
+    // The Progressing condition was last refreshed at 60 s; the deadline check is strict, so the
+    // stuck-rollout requeue at 60 + 60 + 1 s is the first reconcile past it.
+    expect(events(r, 61_000).map((e) => [e.t, e.reason, e.message])).toEqual([
+      [121_000, 'RolloutAborted', `ReplicaSet "${NEW}" has timed out progressing.`],
+      [121_000, 'RolloutAborted', 'Rollout aborted update to revision 2'],
+      [151_000, 'ScalingReplicaSet', `Scaled down ReplicaSet ${NEW} (revision 2) from 3 to 0`],
+    ]);
+    expect(r.outcome).toBe('aborted');
+    expect(events(r, 60_000).filter(switchOf('demo-active'))).toEqual([]);
+  });
+});
