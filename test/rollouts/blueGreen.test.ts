@@ -335,3 +335,39 @@ describe('progress deadline with progressDeadlineAbort (e2e TestBlueGreenExceedP
     expect(events(r, 60_000).filter(switchOf('demo-active'))).toEqual([]);
   });
 });
+
+describe('fast-track rollback into a ReplicaSet still inside its scale-down delay (digest §6.4, e2e TestBlueGreenAnalysis)', () => {
+  const r = run(
+    [
+      blueGreenRolloutYaml({
+        replicas: 3,
+        blueGreen: 'activeService: demo-active\npreviewService: demo-preview\nautoPromotionEnabled: false\nscaleDownDelaySeconds: 600\npostPromotionAnalysis: {templates: [{templateName: always-ok}]}',
+      }),
+      ...SERVICES_AND_TEMPLATES,
+    ],
+    { untilMs: 400_000 },
+    {
+      onWorld: (w) => {
+        operator([{ atMs: 90_000, action: 'promote' }])!(w);
+        const v1 = w.rollout.template;
+        // Re-applying the old manifest at 200 s, while v1 still has its pods (600 s delay).
+        w.kernel.schedule(200_000, 0, 'revert to v1', () => {
+          w.rollout.updateSpec({ template: v1 });
+          w.controller.enqueue();
+        });
+      },
+    },
+  );
+
+  it('skips the pause and the post-promotion analysis, renumbers v1 to revision 3 and promotes at once', () => {
+    expect(events(r, 200_000).map((e) => [e.t, e.reason, e.message])).toEqual([
+      [200_000, 'RolloutUpdated', 'Rollout updated to revision 3'],
+      [200_000, 'SwitchService', `Switched selector for service 'demo-preview' from '${NEW_HASH}' to '${OLD_HASH}'`],
+      [200_000, 'RolloutNotCompleted', `Rollout not completed, started update to revision 3 (${OLD_HASH})`],
+      [200_000, 'SwitchService', `Switched selector for service 'demo-active' from '${NEW_HASH}' to '${OLD_HASH}'`],
+      [200_000, 'RolloutCompleted', `Rollout completed update to revision 3 (${OLD_HASH}): Rollback to '${OLD}' within scaleDownDelay`],
+    ]);
+    expect(r.analysisRuns.map((a) => a.name)).toEqual([`${NEW}-2-post`]);
+    expect(r.finalStatus).toEqual({ phase: 'Healthy', message: '' });
+  });
+});
