@@ -158,7 +158,7 @@ function theRollout(scenario: ScenarioSpec, manifests: ManifestSet): Rollout {
       scenario.file,
       'spec.manifests',
       manifests.rollouts.length === 0
-        ? 'the manifests contain no Rollout; rehearse needs exactly one Rollout (canary strategy) to rehearse.'
+        ? 'the manifests contain no Rollout; rehearse needs exactly one Rollout (canary or blue-green strategy) to rehearse.'
         : `the manifests contain ${manifests.rollouts.length} Rollouts (${manifests.rollouts.map((r) => r.metadata.name).join(', ')}); rehearse simulates one Rollout per scenario.`,
     );
   }

@@ -293,3 +293,81 @@ describe('spec.paused (kubectl argo rollouts pause) halts the Service switches, 
     expect(r.outcome).toBe('promoted');
   });
 });
+
+describe('inconclusive pre-promotion analysis (digest §4.6)', () => {
+  const unsure = analysisTemplateYaml('unsure', [{ name: 'maybe', query: 'vector(1)', fields: 'successCondition: result[0] > 5\nfailureCondition: result[0] < 0' }]);
+  const r = run(
+    [blueGreenRolloutYaml({ replicas: 3, blueGreen: 'activeService: demo-active\npreviewService: demo-preview\nprePromotionAnalysis: {templates: [{templateName: unsure}]}' }), ...SERVICES, unsure],
+    { untilMs: 300_000 },
+    { onWorld: operator([{ atMs: 120_000, action: 'promote' }]) },
+  );
+
+  it('pauses with InconclusiveAnalysisRun; promote clears it and the analysis runs again (a new run, name suffix .1)', () => {
+    expect(events(r, 60_000).filter((e) => e.t >= 61_000).map((e) => [e.t, e.reason, e.message])).toEqual([
+      [61_000, 'AnalysisRunInconclusive', `PrePromotion Analysis Run '${NEW}-2-pre' Status New: 'Inconclusive' Previous: ''`],
+      [61_000, 'RolloutPaused', 'Rollout is paused (InconclusiveAnalysisRun)'],
+      [120_000, 'AnalysisRunInconclusive', `PrePromotion Analysis Run '${NEW}-2-pre.1' Status New: 'Inconclusive' Previous: ''`],
+      [120_000, 'RolloutPaused', 'Rollout is paused (InconclusiveAnalysisRun)'],
+    ]);
+    expect(r.outcome).toBe('paused');
+    expect(statusAt(r, 299_999)).toMatchObject({ phase: 'Paused', message: 'InconclusiveAnalysisRun', activeSelector: OLD_HASH });
+  });
+});
+
+describe('progress deadline with progressDeadlineAbort (e2e TestBlueGreenExceedProgressDeadlineAbort, digest §11.7)', () => {
+  const r = run(
+    [
+      blueGreenRolloutYaml({ replicas: 3, extraSpec: 'progressDeadlineSeconds: 60\nprogressDeadlineAbort: true', blueGreen: 'activeService: demo-active\npreviewService: demo-preview' }),
+      ...SERVICES,
+    ],
+    { untilMs: 400_000, faults: [{ kind: 'crashLoop', atMs: 60_000, image: 'app:v2', params: { runFor: 0 } }] },
+  );
+
+  it('a preview that never becomes available times out, aborts (RolloutAborted twice), and is scaled down 30 s later', () => {
+    // The Progressing condition was last refreshed at 60 s; the deadline check is strict, so the
+    // stuck-rollout requeue at 60 + 60 + 1 s is the first reconcile past it.
+    expect(events(r, 61_000).map((e) => [e.t, e.reason, e.message])).toEqual([
+      [121_000, 'RolloutAborted', `ReplicaSet "${NEW}" has timed out progressing.`],
+      [121_000, 'RolloutAborted', 'Rollout aborted update to revision 2'],
+      [151_000, 'ScalingReplicaSet', `Scaled down ReplicaSet ${NEW} (revision 2) from 3 to 0`],
+    ]);
+    expect(r.outcome).toBe('aborted');
+    expect(events(r, 60_000).filter(switchOf('demo-active'))).toEqual([]);
+  });
+});
+
+describe('fast-track rollback into a ReplicaSet still inside its scale-down delay (digest §6.4, e2e TestBlueGreenAnalysis)', () => {
+  const r = run(
+    [
+      blueGreenRolloutYaml({
+        replicas: 3,
+        blueGreen: 'activeService: demo-active\npreviewService: demo-preview\nautoPromotionEnabled: false\nscaleDownDelaySeconds: 600\npostPromotionAnalysis: {templates: [{templateName: always-ok}]}',
+      }),
+      ...SERVICES_AND_TEMPLATES,
+    ],
+    { untilMs: 400_000 },
+    {
+      onWorld: (w) => {
+        operator([{ atMs: 90_000, action: 'promote' }])!(w);
+        const v1 = w.rollout.template;
+        // Re-applying the old manifest at 200 s, while v1 still has its pods (600 s delay).
+        w.kernel.schedule(200_000, 0, 'revert to v1', () => {
+          w.rollout.updateSpec({ template: v1 });
+          w.controller.enqueue();
+        });
+      },
+    },
+  );
+
+  it('skips the pause and the post-promotion analysis, renumbers v1 to revision 3 and promotes at once', () => {
+    expect(events(r, 200_000).map((e) => [e.t, e.reason, e.message])).toEqual([
+      [200_000, 'RolloutUpdated', 'Rollout updated to revision 3'],
+      [200_000, 'SwitchService', `Switched selector for service 'demo-preview' from '${NEW_HASH}' to '${OLD_HASH}'`],
+      [200_000, 'RolloutNotCompleted', `Rollout not completed, started update to revision 3 (${OLD_HASH})`],
+      [200_000, 'SwitchService', `Switched selector for service 'demo-active' from '${NEW_HASH}' to '${OLD_HASH}'`],
+      [200_000, 'RolloutCompleted', `Rollout completed update to revision 3 (${OLD_HASH}): Rollback to '${OLD}' within scaleDownDelay`],
+    ]);
+    expect(r.analysisRuns.map((a) => a.name)).toEqual([`${NEW}-2-post`]);
+    expect(r.finalStatus).toEqual({ phase: 'Healthy', message: '' });
+  });
+});
