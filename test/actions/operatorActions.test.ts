@@ -286,3 +286,20 @@ describe('gitopsRevert and how it differs from undo', () => {
     expect(action(r)).toMatchObject({ failed: true, patches: [] });
   });
 });
+
+describe('the timeline shows each action with the requests it sent', () => {
+  it('one line per action: kind, client message, request type, target and body', async () => {
+    const { renderTimeline } = await import('../../reports/timeline.js');
+    const r = runWithActions(
+      [rolloutYaml({ replicas: 4, canary: PAUSED_AT_20 })],
+      [
+        { atMs: 3 * MIN, kind: 'promote', full: true },
+        { atMs: 6 * MIN, kind: 'undo', toRevision: 9 },
+      ],
+    );
+    const lines = renderTimeline(r.trace).filter((l) => l.includes('▶ action'));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^00:03:00 .*▶ action promote --full: rollout 'demo' fully promoted · PATCH status \{"status":\{"promoteFull":true\}\}$/);
+    expect(lines[1]).toMatch(/^00:06:00 .*⚠ ▶ action undo: unable to find specified revision 9 in history \(failed\)$/);
+  });
+});
