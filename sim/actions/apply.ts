@@ -6,6 +6,7 @@
 import { Priority, type Kernel } from '../engine/kernel.js';
 import type { TraceRecorder } from '../engine/trace.js';
 import type { Cluster } from '../cluster/cluster.js';
+import { formatDuration } from '../expect/format.js';
 import type { ReplicaSet } from '../cluster/replicaSet.js';
 import { podTemplateHash } from '../manifests/templateHash.js';
 import type { CanaryStrategy, PodTemplateSpec } from '../manifests/types.js';
@@ -80,7 +81,7 @@ export class OperatorActions {
       message: result.message,
       ...(result.failed ? { failed: true } : {}),
     });
-    if (result.failed) this.failures.push(`action ${action.index} (${action.kind}) at ${action.atMs} ms failed: ${result.message}`);
+    if (result.failed) this.failures.push(`spec.actions[${action.index}] (${action.kind} at ${formatDuration(action.atMs)}) failed as the client would, and changed nothing: ${result.message}`);
     return result;
   }
 
