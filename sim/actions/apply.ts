@@ -6,9 +6,10 @@
 import { Priority, type Kernel } from '../engine/kernel.js';
 import type { TraceRecorder } from '../engine/trace.js';
 import type { Cluster } from '../cluster/cluster.js';
+import { formatDuration } from '../expect/format.js';
 import type { ReplicaSet } from '../cluster/replicaSet.js';
 import { podTemplateHash } from '../manifests/templateHash.js';
-import type { PodTemplateSpec } from '../manifests/types.js';
+import type { CanaryStrategy, PodTemplateSpec } from '../manifests/types.js';
 import type { RolloutController } from '../rollouts/controller.js';
 import type { MergePatch } from '../rollouts/mergePatch.js';
 import type { SimRollout } from '../rollouts/rollout.js';
@@ -80,7 +81,7 @@ export class OperatorActions {
       message: result.message,
       ...(result.failed ? { failed: true } : {}),
     });
-    if (result.failed) this.failures.push(`action ${action.index} (${action.kind}) at ${action.atMs} ms failed: ${result.message}`);
+    if (result.failed) this.failures.push(`spec.actions[${action.index}] (${action.kind} at ${formatDuration(action.atMs)}) failed as the client would, and changed nothing: ${result.message}`);
     return result;
   }
 
@@ -130,7 +131,7 @@ export class OperatorActions {
       if (s.currentPodHash !== s.stableRS) statusPatch = { promoteFull: true };
     } else {
       const index = this.currentStepIndexForPromote(s);
-      const inconclusive = s.canary.currentStepAnalysisRunStatus?.status === 'Inconclusive';
+      const inconclusive = index !== undefined && s.canary.currentStepAnalysisRunStatus?.status === 'Inconclusive';
       if (inconclusive && s.pauseConditions.length > 0 && s.controllerPause) {
         // An inconclusive step analysis: clear the pause, the controller's flag, and skip the step.
         if (index !== undefined) statusPatch = { pauseConditions: null, controllerPause: false, currentStepIndex: index };
@@ -158,7 +159,9 @@ export class OperatorActions {
    * for a rollout without canary steps (the promote patch then carries no index).
    */
   private currentStepIndexForPromote(s: RolloutStatus): number | undefined {
-    const steps = this.world.rollout.steps.length;
+    // Only a canary has steps (a blue-green Rollout has no strategy.canary).
+    const canary = this.world.rollout.manifest.spec.strategy.canary as CanaryStrategy | undefined;
+    const steps = canary?.steps?.length ?? 0;
     if (steps === 0) return undefined;
     const index = s.currentStepIndex ?? 0;
     return index < steps ? index + 1 : index;

@@ -3,7 +3,7 @@
 // model then does. Basic canary, replicas 10, default maxSurge/maxUnavailable 25 % (3 surge,
 // 2 unavailable), pods ready 1 s after creation, the update to app:v2 at 1m.
 import { describe, expect, it } from 'vitest';
-import { events, ofType, podsAt, reasons, rolloutYaml, scalings, statusAt } from '../helpers/sim.js';
+import { analysisTemplateYaml, events, ofType, podsAt, reasons, rolloutYaml, scalings, statusAt } from '../helpers/sim.js';
 import { MIN, runWithActions } from './helpers.js';
 
 const PAUSED_AT_20 = 'steps:\n- setWeight: 20\n- pause: {}\n';
@@ -75,6 +75,28 @@ describe('promote', () => {
     // pause {} step is then entered.
     expect(events(r, 3 * MIN).slice(0, 1)).toMatchObject([{ reason: 'RolloutPaused', message: 'Rollout is paused (CanaryPauseStep)' }]);
     expect(statusAt(r, 10 * MIN - 1)).toMatchObject({ step: 1, pauseConditions: ['CanaryPauseStep'] });
+  });
+});
+
+describe('promote on an Inconclusive step analysis (digest §4.6, promote.go isInconclusive)', () => {
+  it('clears the pause and controllerPause and skips the analysis step: index 1 → 2, no new AnalysisRun', () => {
+    // 0.5 is neither > 0.9 (success) nor < 0.1 (failure): Inconclusive ⇒ InconclusiveAnalysisRun pause.
+    const template = analysisTemplateYaml('inc', [{ name: 'm', fields: 'successCondition: result[0] > 0.9\nfailureCondition: result[0] < 0.1', query: 'vector(0.5)' }]);
+    const r = runWithActions(
+      [rolloutYaml({ replicas: 4, canary: 'steps:\n- setWeight: 25\n- analysis: {templates: [{templateName: inc}]}\n- setWeight: 50\n- pause: {}\n' }), template],
+      [{ atMs: 5 * MIN, kind: 'promote', full: false }],
+    );
+    expect(statusAt(r, 5 * MIN - 1)).toMatchObject({ step: 1, pauseConditions: ['InconclusiveAnalysisRun'] });
+    expect(action(r).patches).toEqual([
+      { target: 'status', type: 'merge', patch: { status: { pauseConditions: null, controllerPause: false, currentStepIndex: 2 } } },
+    ]);
+    // setWeight 50 with R=4: stable 3 → 2, canary 1 → 2, then the pause {} step.
+    expect(scalings(r, 5 * MIN)).toEqual([
+      `Scaled down ReplicaSet ${V1_RS} (revision 1) from 3 to 2`,
+      `Scaled up ReplicaSet ${V2_RS} (revision 2) from 1 to 2`,
+    ]);
+    expect(reasons(r, 5 * MIN).slice(-2)).toEqual(['RolloutStepCompleted', 'RolloutPaused']);
+    expect(r.analysisRuns).toHaveLength(1);
   });
 });
 
@@ -284,5 +306,22 @@ describe('gitopsRevert and how it differs from undo', () => {
   it('with one commit there is nothing to revert', () => {
     const r = runWithActions([rolloutYaml({ replicas: 4, canary: PAUSED_AT_20 })], [{ atMs: 5 * MIN, kind: 'gitopsRevert' }], { changeAtMs: null });
     expect(action(r)).toMatchObject({ failed: true, patches: [] });
+  });
+});
+
+describe('the timeline shows each action with the requests it sent', () => {
+  it('one line per action: kind, client message, request type, target and body', async () => {
+    const { renderTimeline } = await import('../../reports/timeline.js');
+    const r = runWithActions(
+      [rolloutYaml({ replicas: 4, canary: PAUSED_AT_20 })],
+      [
+        { atMs: 3 * MIN, kind: 'promote', full: true },
+        { atMs: 6 * MIN, kind: 'undo', toRevision: 9 },
+      ],
+    );
+    const lines = renderTimeline(r.trace).filter((l) => l.includes('▶ action'));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^00:03:00 .*▶ action promote --full: rollout 'demo' fully promoted · PATCH status \{"status":\{"promoteFull":true\}\}$/);
+    expect(lines[1]).toMatch(/^00:06:00 .*⚠ ▶ action undo: unable to find specified revision 9 in history \(failed\)$/);
   });
 });
