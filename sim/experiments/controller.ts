@@ -170,7 +170,12 @@ export class ExperimentController {
       phase: newStatus.phase,
       message: newStatus.message,
       availableAt: newStatus.availableAt ?? null,
-      templates: newStatus.templateStatuses.map((t) => ({ name: t.name, status: t.status, available: t.availableReplicas })),
+      templates: newStatus.templateStatuses.map((t) => ({
+        name: t.name,
+        status: t.status,
+        available: t.availableReplicas,
+        ...(t.serviceName !== '' ? { service: t.serviceName } : {}),
+      })),
       analysisRuns: newStatus.analysisRuns.map((a) => ({ name: a.name, analysisRun: a.analysisRun, phase: a.phase })),
     });
     // recordEvent

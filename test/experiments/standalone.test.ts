@@ -136,3 +136,24 @@ steps:
     expect(ofType(r, 'event').find((e) => String(e.message).endsWith('completed (experiment)'))!.t).toBe(160_000);
   });
 });
+
+describe('a template with a service (e2e TestExperimentWithServiceAndScaleDownDelay)', () => {
+  const withService = `  duration: 1m
+  templates:
+    - name: test
+      service: {}
+      selector: { matchLabels: { app: ab } }
+      template:
+        metadata: { labels: { app: ab } }
+        spec: { containers: [{ name: app, image: "app:v1", ports: [{ containerPort: 8080 }] }] }`;
+  const r = run([rolloutYaml({ replicas: 1, canary: 'steps:\n  - pause: {}' }), experiment(withService)], { untilMs: 4 * 60_000, changeAtMs: null, startupMs: 1000 });
+  const services = ofType(r, 'experiment')
+    .filter((e) => e.phase !== 'Created')
+    .map((e) => [e.t, e.phase, (e.templates as { service?: string }[])[0]!.service ?? null]);
+  it('gets a Service named after its ReplicaSet while it runs, deleted once the ReplicaSet has no available pod', () => {
+    expect(services.find(([, , svc]) => svc !== null)).toEqual([0, 'Pending', 'ab-test']);
+    expect(services.find(([, phase]) => phase === 'Successful')![2]).toBe('ab-test');
+    // Successful at 61.001 s; scaled down at 91 s; the Service goes in the reconcile that sees 0 available.
+    expect(services.at(-1)).toEqual([91_000, 'Successful', null]);
+  });
+});
