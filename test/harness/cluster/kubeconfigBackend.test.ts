@@ -59,3 +59,10 @@ describe('kubeconfig backend: context selection', () => {
     expect(() => loadKubeconfigContext(join(dir, 'nope'), 'x', false)).toThrow(/cannot read kubeconfig .*nope/);
   });
 });
+
+describe('clusterBackend', () => {
+  it('gives the backend of each kind', async () => {
+    const { clusterBackend, CLUSTER_KINDS } = await import('../../../harness/cluster/backends.js');
+    expect(CLUSTER_KINDS.map((k) => clusterBackend(k).kind)).toEqual(['local', 'kind', 'kubeconfig']);
+  });
+});
