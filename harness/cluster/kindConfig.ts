@@ -3,7 +3,8 @@
 // dajudge/kindcontainer's KindContainer and of kind itself: kind pkg/cluster/internal/kubeadm/config.go
 // uses kubeadm.k8s.io/v1beta3 for 1.23 ≤ Kubernetes < 1.36), the CNI manifest templating, and
 // where the in-cluster Argo controller can reach the harness's Prometheus API server.
-import { parseAllDocuments, stringify } from 'yaml';
+import { loadAllYaml } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
 
 /** kindest/node for Kubernetes 1.34 as published with kind v0.30.0 (tag and digest from its release notes). */
 export const KIND_NODE_IMAGE = 'kindest/node:v1.34.0@sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a';
@@ -88,13 +89,15 @@ export function kindPrometheusEndpoint(platform: NodeJS.Platform, dockerGateway:
   return { listenHost: dockerGateway, host: dockerGateway };
 }
 
-/** The Kubernetes objects of a multi-document manifest (empty documents dropped). */
+/**
+ * The Kubernetes objects of a multi-document manifest (empty documents dropped), in client-node's
+ * model form (loadAllYaml), so that KubernetesObjectApi serialises every field back — a plain YAML
+ * parse loses keys such as `x-kubernetes-int-or-string` in CRD schemas.
+ */
 export function parseManifests(text: string): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }[] {
   const out: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new Error(`manifest YAML error: ${doc.errors[0]?.message ?? ''}`);
-    const obj = doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string } } | null;
-    if (obj === null) continue;
+  for (const obj of loadAllYaml(text) as ({ apiVersion?: string; kind?: string; metadata?: { name?: string } } | null | undefined)[]) {
+    if (obj === null || obj === undefined) continue;
     if (!obj.apiVersion || !obj.kind || !obj.metadata?.name) throw new Error(`manifest document without apiVersion/kind/metadata.name: ${JSON.stringify(obj).slice(0, 120)}`);
     out.push(obj as { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } });
   }
