@@ -45,6 +45,12 @@ export interface RunningCluster {
   readonly prometheusListenHost: string;
   /** The address an AnalysisTemplate must use to reach that server on `port`. */
   prometheusAddress(port: number): string;
+  /**
+   * Set on backends with real kubelets (kind, kubeconfig): the pod condition type rehearse controls.
+   * The runner must add `readinessGates: [{ conditionType: readinessGate }]` to every pod template
+   * it creates (the same for the baseline and the change, so pod-template hashes stay comparable).
+   */
+  readonly readinessGate?: string;
   /** Drives the pods of `namespace` (see PodLifecycleDriver). */
   pods(): Promise<PodLifecycleDriver>;
   /** Throws an Error carrying the tail of its log when any component rehearse started has exited. */

@@ -4,8 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ApiextensionsV1Api, CoreV1Api, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { parseAllDocuments } from 'yaml';
+import { ApiextensionsV1Api, CoreV1Api, loadAllYaml, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { waitUntil, type WaitOptions } from './wait.js';
 
 /** The HTTP status of a client-node ApiException (undefined for other errors). */
@@ -22,13 +21,17 @@ export function isAlreadyExists(err: unknown): boolean {
   return apiStatus(err) === 409;
 }
 
-/** The CustomResourceDefinitions in YAML files (multi-document files allowed; other kinds refused). */
+/**
+ * The CustomResourceDefinitions in YAML files (multi-document files allowed; other kinds refused).
+ * Read with client-node's loadAllYaml, which maps wire names to its model's property names
+ * (`x-kubernetes-int-or-string` → `x_kubernetes_int_or_string`): a plain YAML parse would
+ * have client-node's serializer silently drop those keys, and the API server reject the CRD.
+ */
 export function readCrdFiles(files: readonly string[]): V1CustomResourceDefinition[] {
   const crds: V1CustomResourceDefinition[] = [];
   for (const file of files) {
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      const obj = doc.toJS() as V1CustomResourceDefinition | null;
-      if (obj === null) continue;
+    for (const obj of loadAllYaml(readFileSync(file, 'utf8')) as (V1CustomResourceDefinition | null)[]) {
+      if (obj === null || obj === undefined) continue;
       if (obj.kind !== 'CustomResourceDefinition') throw new Error(`${basename(file)}: expected a CustomResourceDefinition, found kind ${String(obj.kind)}`);
       crds.push(obj);
     }

@@ -79,7 +79,7 @@ export function kubeletPodStatus(input: PodStatusInput): { conditions: Condition
     podIPs: [{ ip: input.podIP }],
     startTime,
     containerStatuses,
-    qosClass: 'BestEffort',
+    // No qosClass: the API server derived it at creation and refuses a change.
   };
 }
 

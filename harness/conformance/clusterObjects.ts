@@ -21,7 +21,18 @@ function setPrometheusAddress(template: KubeObject, address: string): void {
   for (const m of metrics) if (m.provider?.prometheus) m.provider.prometheus.address = address;
 }
 
-export function clusterObjects(sources: readonly ManifestSource[], namespace: string, prometheusAddress: string): ClusterObjects {
+/**
+ * On backends with real kubelets the harness controls readiness through a pod readiness gate
+ * (RunningCluster.readinessGate): every pod template gets it, baseline and change alike.
+ */
+function addReadinessGate(rollout: KubeObject, conditionType: string): void {
+  const podSpec = (rollout.spec as { template?: { spec?: { readinessGates?: { conditionType: string }[] } } } | undefined)?.template?.spec;
+  if (!podSpec) return;
+  const gates = podSpec.readinessGates ?? [];
+  if (!gates.some((g) => g.conditionType === conditionType)) podSpec.readinessGates = [...gates, { conditionType }];
+}
+
+export function clusterObjects(sources: readonly ManifestSource[], namespace: string, prometheusAddress: string, readinessGate?: string): ClusterObjects {
   const objects: KubeObject[] = [];
   const skipped: string[] = [];
   for (const source of sources) {
@@ -36,6 +47,7 @@ export function clusterObjects(sources: readonly ManifestSource[], namespace: st
       const copy = structuredClone(o);
       if (copy.kind !== 'ClusterAnalysisTemplate') copy.metadata.namespace = namespace;
       if (copy.kind === 'AnalysisTemplate' || copy.kind === 'ClusterAnalysisTemplate') setPrometheusAddress(copy, prometheusAddress);
+      if (copy.kind === 'Rollout' && readinessGate !== undefined) addReadinessGate(copy, readinessGate);
       objects.push(copy);
     }
   }

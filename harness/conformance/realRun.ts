@@ -125,7 +125,7 @@ export async function playOnCluster(cluster: RunningCluster, o: RealRunOptions):
   };
   const server = await startPromApiServer({ store: mirror.store, clock, host: cluster.prometheusListenHost, port: 0, prometheusVersion: scenario.prometheusVersion });
   const address = cluster.prometheusAddress(server.port);
-  const { objects, skipped } = clusterObjects(sources, namespace, address);
+  const { objects, skipped } = clusterObjects(sources, namespace, address, cluster.readinessGate);
   for (const s of skipped) warnings.push(`not created on the cluster: ${s}`);
 
   const core = kc.makeApiClient(CoreV1Api);

@@ -32,6 +32,11 @@ describe('clusterObjects', () => {
     expect(skipped).toEqual(['ConfigMap/extra: not a kind a conformance run creates']);
   });
 
+  it('with a readiness gate (real kubelets), the pod template carries it', () => {
+    const ro = clusterObjects([{ name: 'x.yaml', text }], 'n', 'a', 'rehearse.dev/ready').objects[2]!;
+    expect(JSON.stringify(ro)).toContain('"readinessGates":[{"conditionType":"rehearse.dev/ready"}]');
+  });
+
   it('the change patch replaces the named container image (first by default)', () => {
     const ro = clusterObjects([{ name: 'x.yaml', text }], 'n', 'a').objects[2]!;
     expect(imageChangePatch(ro, 'w:2', 'web')).toEqual([{ op: 'replace', path: '/spec/template/spec/containers/1/image', value: 'w:2' }]);
