@@ -24,7 +24,9 @@ export function renderSummary(r: RunResult, extra: { traceSha256: string; reprod
   const q = r.requests;
   out.push(`requests   ${thousands(q.total)} total · ${thousands(q.failed)} failed (${pct(q.failed, q.total)})${q.unrouted > 0 ? ` · ${thousands(q.unrouted)} found no ready pod` : ''}`);
   for (const [name, v] of Object.entries(q.byVersion)) {
-    out.push(`           ${name} (revision ${v.revision}): ${thousands(v.total)} served, ${thousands(v.failed)} failed (${pct(v.failed, v.total)})`);
+    // Mirrored copies (setMirrorRoute) are shown apart: they are not user requests.
+    const mirrored = v.mirrored ? ` · ${thousands(v.mirrored)} mirrored copies, ${thousands(v.mirroredFailed ?? 0)} failed (not user-facing)` : '';
+    out.push(`           ${name} (revision ${v.revision}): ${thousands(v.total)} served, ${thousands(v.failed)} failed (${pct(v.failed, v.total)})${mirrored}`);
   }
   for (const run of r.analysisRuns) {
     out.push(`analysis   ${run.name} [${run.type}] ${run.phase || 'Pending'} · ${run.measurements.length} measurements${run.message ? ` · ${run.message}` : ''}`);

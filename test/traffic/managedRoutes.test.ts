@@ -127,6 +127,13 @@ describe('setHeaderRoute', () => {
     expect(served(n, 0, 600_000).canary).toBe(0);
   });
 
+  it('a matchTrafficWeight step before any setWeight scales the canary to 0 (weight 0) and so drops the header route', () => {
+    const m = runRoutes(`  - setCanaryScale: {replicas: 1}\n${HEADER}\n  - pause: {duration: 1m}\n  - setCanaryScale: {matchTrafficWeight: true}\n  - pause: {}`, { headerShare: 0.1 });
+    const rs = ofType(m, 'route');
+    expect(rs.map((e) => e.action)).toEqual(['set', 'removed']);
+    expect(events(m, rs[1]!.t - 1).some((e) => e.reason === 'ScalingReplicaSet' && /revision 2\) from 1 to 0$/.test(e.message))).toBe(true);
+  });
+
   it('with a weight, header traffic adds to it: weight 25 % and a 10 % cohort give 10 % + 90 % × 25 % = 32.5 %', () => {
     const w = runRoutes(`  - setWeight: 25\n${HEADER}\n  - pause: {}`, { headerShare: 0.1 });
     const setAt = ofType(w, 'route')[0]!.t;
