@@ -156,6 +156,23 @@ describe('setHeaderRoute', () => {
   });
 });
 
+describe('headerMatchedErrors and the header cohort', () => {
+  const steps = `  - setCanaryScale: {replicas: 1}\n${HEADER}\n  - pause: {}`;
+  const fault = (params: Record<string, number>): FaultInput => ({ kind: 'headerMatchedErrors', atMs: 0, image: V2, params: { errorRate: 0.5, ...params } });
+
+  it('a fault share that differs from spec.traffic.headerShare is an input error (the cohort is defined once)', () => {
+    expect(() => runRoutes(steps, { headerShare: 0.1, faults: [fault({ share: 0.2 })] })).toThrow(/share 0\.2 but spec\.traffic\.headerShare is 0\.1/);
+  });
+
+  it('neither a fault share nor spec.traffic.headerShare is an input error', () => {
+    expect(() => runRoutes(steps, { faults: [fault({})] })).toThrow(/needs `share`.*or spec\.traffic\.headerShare/);
+  });
+
+  it('the same share in both places is accepted', () => {
+    expect(runRoutes(steps, { headerShare: 0.1, faults: [fault({ share: 0.1 })], untilMs: 120_000 }).outcome).toBe('paused');
+  });
+});
+
 describe('setMirrorRoute', () => {
   // mirrorShare 100 %, percentage 50: half of all requests are copied to the canary.
   const r = runRoutes(`  - setCanaryScale: {replicas: 1}\n${MIRROR}\n  - pause: {}`, { mirrorShare: 1, v2ErrorRatio: 1 });
