@@ -26,7 +26,9 @@ export function renderSummary(r: RunResult, extra: { traceSha256: string; reprod
   for (const [name, v] of Object.entries(q.byVersion)) {
     // Revision 0: an Experiment's ReplicaSet (the Rollout numbers its own from 1).
     const of = v.revision === 0 ? 'experiment' : `revision ${v.revision}`;
-    out.push(`           ${name} (${of}): ${thousands(v.total)} served, ${thousands(v.failed)} failed (${pct(v.failed, v.total)})`);
+    // Mirrored copies (setMirrorRoute) are shown apart: they are not user requests.
+    const mirrored = v.mirrored ? ` · ${thousands(v.mirrored)} mirrored copies, ${thousands(v.mirroredFailed ?? 0)} failed (not user-facing)` : '';
+    out.push(`           ${name} (${of}): ${thousands(v.total)} served, ${thousands(v.failed)} failed (${pct(v.failed, v.total)})${mirrored}`);
   }
   if (q.preview) {
     out.push(`preview    ${thousands(q.preview.total)} preview requests (not user-facing, not counted above) · ${thousands(q.preview.failed)} failed (${pct(q.preview.failed, q.preview.total)})${q.preview.unrouted > 0 ? `, of which ${thousands(q.preview.unrouted)} found no ready pod` : ''}`);

@@ -38,9 +38,13 @@ function spreadOverEndpoints(cluster: Cluster, service: SimService, share: numbe
     out.push(headerShare === undefined ? { target: null, share } : { target: null, share, headerShare });
     return;
   }
+  // (share × ready) / total, in this order: the float result is part of every trace.
   for (const e of endpoints) {
-    const part = e.ready / ready;
-    out.push(headerShare === undefined ? { target: e.rs, share: share * part } : { target: e.rs, share: share * part, headerShare: headerShare * part });
+    out.push(
+      headerShare === undefined
+        ? { target: e.rs, share: (share * e.ready) / ready }
+        : { target: e.rs, share: (share * e.ready) / ready, headerShare: (headerShare * e.ready) / ready },
+    );
   }
 }
 

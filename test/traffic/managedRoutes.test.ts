@@ -127,6 +127,13 @@ describe('setHeaderRoute', () => {
     expect(served(n, 0, 600_000).canary).toBe(0);
   });
 
+  it('a matchTrafficWeight step before any setWeight scales the canary to 0 (weight 0) and so drops the header route', () => {
+    const m = runRoutes(`  - setCanaryScale: {replicas: 1}\n${HEADER}\n  - pause: {duration: 1m}\n  - setCanaryScale: {matchTrafficWeight: true}\n  - pause: {}`, { headerShare: 0.1 });
+    const rs = ofType(m, 'route');
+    expect(rs.map((e) => e.action)).toEqual(['set', 'removed']);
+    expect(events(m, rs[1]!.t - 1).some((e) => e.reason === 'ScalingReplicaSet' && /revision 2\) from 1 to 0$/.test(e.message))).toBe(true);
+  });
+
   it('with a weight, header traffic adds to it: weight 25 % and a 10 % cohort give 10 % + 90 % × 25 % = 32.5 %', () => {
     const w = runRoutes(`  - setWeight: 25\n${HEADER}\n  - pause: {}`, { headerShare: 0.1 });
     const setAt = ofType(w, 'route')[0]!.t;
@@ -146,6 +153,23 @@ describe('setHeaderRoute', () => {
     expect(v2.failed / v2.total).toBeGreaterThan(0.45);
     expect(v2.failed / v2.total).toBeLessThan(0.55);
     expect(v1.failed).toBe(0);
+  });
+});
+
+describe('headerMatchedErrors and the header cohort', () => {
+  const steps = `  - setCanaryScale: {replicas: 1}\n${HEADER}\n  - pause: {}`;
+  const fault = (params: Record<string, number>): FaultInput => ({ kind: 'headerMatchedErrors', atMs: 0, image: V2, params: { errorRate: 0.5, ...params } });
+
+  it('a fault share that differs from spec.traffic.headerShare is an input error (the cohort is defined once)', () => {
+    expect(() => runRoutes(steps, { headerShare: 0.1, faults: [fault({ share: 0.2 })] })).toThrow(/share 0\.2 but spec\.traffic\.headerShare is 0\.1/);
+  });
+
+  it('neither a fault share nor spec.traffic.headerShare is an input error', () => {
+    expect(() => runRoutes(steps, { faults: [fault({})] })).toThrow(/needs `share`.*or spec\.traffic\.headerShare/);
+  });
+
+  it('the same share in both places is accepted', () => {
+    expect(runRoutes(steps, { headerShare: 0.1, faults: [fault({ share: 0.1 })], untilMs: 120_000 }).outcome).toBe('paused');
   });
 });
 
