@@ -14,7 +14,7 @@ import { buildAnalysisTemplate, buildRollout, buildSecret, buildService } from '
 import type { ObjectSchema } from './schema.js';
 import { analysisTemplateSchema, rolloutSchema, secretSchema, serviceSchema } from './schema.js';
 import type { AnalysisTemplate, IgnoredObject, ManifestSet, Rollout, Secret, Service, SourcePosition } from './types.js';
-import { validateAnalysisTemplate, validateRolloutReferences, validateRolloutSpec } from './validate.js';
+import { validateAnalysisTemplate, validateRolloutReferences, validateRolloutSpec, validateSecretRefs } from './validate.js';
 import type { WalkContext } from './yamlWalk.js';
 import { positionOfNode, walk } from './yamlWalk.js';
 
@@ -228,7 +228,10 @@ export function loadManifests(sources: readonly ManifestSource[]): ManifestSet {
   checkDuplicates(state, 'Secret', state.secrets);
 
   const semantic: Diagnostic[] = [];
-  for (const t of [...state.analysisTemplates, ...state.clusterAnalysisTemplates]) validateAnalysisTemplate(t.object, t.index, t.basePath, semantic);
+  for (const t of [...state.analysisTemplates, ...state.clusterAnalysisTemplates]) {
+    validateAnalysisTemplate(t.object, t.index, t.basePath, semantic);
+    validateSecretRefs(t.object, state.secrets.map((s) => s.object), t.index, t.basePath, semantic);
+  }
   const manifestIndex = {
     analysisTemplates: state.analysisTemplates.map((t) => t.object),
     clusterAnalysisTemplates: state.clusterAnalysisTemplates.map((t) => t.object),

@@ -411,3 +411,23 @@ describe('$traffic: values computed from the simulated traffic', () => {
     expect(r.outcome).toBe('aborted');
   });
 });
+
+describe('load-time checks for arguments', () => {
+  it('a fieldRef path into the spec that does not exist is a load error with upstream text', () => {
+    expect(() =>
+      loadManifests([
+        { name: 'r.yaml', text: rolloutYaml({ replicas: 2, canary: 'steps:\n  - setWeight: 50\n  - analysis:\n      templates: [{templateName: t}]\n      args: [{name: x, valueFrom: {fieldRef: {fieldPath: "spec.template.spec.containers[3].image"}}}]' }) },
+        { name: 't.yaml', text: template(`    - name: m\n      provider: { prometheus: { query: "vector(1)" } }\n`, '  args: [{name: x}]\n') },
+      ]),
+    ).toThrow(/index 3 out of range: the Rollout could not create this AnalysisRun/);
+  });
+
+  it('a secretKeyRef to a Secret that is not among the manifests is a warning naming the run error to come', () => {
+    const set = loadManifests([
+      { name: 't.yaml', text: template(`    - name: m\n      provider: { prometheus: { query: "vector(1)" } }\n`, '  args: [{name: x, valueFrom: {secretKeyRef: {name: nope, key: k}}}]\n') },
+    ]);
+    expect(set.warnings.map((w) => [w.field, w.message])).toEqual([
+      ['spec.args[0].valueFrom.secretKeyRef', expect.stringContaining('Unable to resolve metric arguments: secrets "nope" not found')],
+    ]);
+  });
+});
