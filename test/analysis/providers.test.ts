@@ -431,3 +431,25 @@ describe('load-time checks for arguments', () => {
     ]);
   });
 });
+
+describe('consecutiveSuccessLimit at the count (assessMetricStatus, v1.9)', () => {
+  // Measurements at 61 s, 121.001 s, 181.002 s, 241.003 s answer 1, 0, 1, 1: a streak of 2 at the count.
+  const pattern = new Map([['streak', [{ version: undefined, values: [{ fromMs: 0, value: 1 }, { fromMs: 100_000, value: 0 }, { fromMs: 150_000, value: 1 }] }]]]);
+  const metric = (failureLimit: number) =>
+    template(`    - name: streak\n      interval: 1m\n      count: 4\n      failureLimit: ${failureLimit}\n      consecutiveSuccessLimit: 3\n      successCondition: result > 0.5\n      provider: { datadog: { query: "q" } }\n`);
+
+  it('failureLimit 1 not exceeded, streak 2 < 3 at count 4 ⇒ Inconclusive ⇒ the rollout pauses', () => {
+    const r = runWith([rolloutYaml({ replicas: 2, canary: STEPS }), metric(1)], { fixtures: pattern });
+    expect(stepRun(r).measurements.map((m) => m.phase)).toEqual(['Successful', 'Failed', 'Successful', 'Successful']);
+    expect(stepRun(r).phase).toBe('Inconclusive');
+    expect(r.outcome).toBe('paused');
+  });
+
+  it('failureLimit -1 (only the streak counts), streak 2 < 3 at count 4 ⇒ Failed', () => {
+    const r = runWith([rolloutYaml({ replicas: 2, canary: STEPS }), metric(-1)], { fixtures: pattern });
+    expect(stepRun(r).phase).toBe('Failed');
+    // No limit was exceeded, so the run message is empty and the abort message has no suffix (§11.6).
+    expect(stepRun(r).message).toBe('');
+    expect(r.outcome).toBe('aborted');
+  });
+});
