@@ -4,7 +4,17 @@
 // run measures). Errors are upstream's texts, so the run's message reads as on a cluster.
 import type { AnalysisArg, Secret } from '../manifests/types.js';
 import type { SimRollout } from '../rollouts/rollout.js';
+import { FieldPathError, extractValueFromRollout as extract } from '../manifests/fieldPath.js';
 import { ArgumentError } from './metric.js';
+
+function extractValueFromRollout(obj: unknown, path: string): string {
+  try {
+    return extract(obj, path);
+  } catch (e) {
+    if (e instanceof FieldPathError) throw new ArgumentError(e.message);
+    throw e;
+  }
+}
 
 export interface ArgContext {
   readonly stableHash: string | undefined;
@@ -71,28 +81,6 @@ function rolloutJson(ctx: ArgContext): unknown {
     canary: { weights: s.canary.weights },
   };
   return { ...raw, spec, status };
-}
-
-/**
- * `extractValueFromRollout` (factory.go): the path split on `.`, `[` and `]`; numbers index lists;
- * the value must be a primitive, printed as Go's `%v`.
- */
-export function extractValueFromRollout(obj: unknown, path: string): string {
-  let m: unknown = obj;
-  for (const section of path.split(/[.[\]]+/)) {
-    if (section === '') continue;
-    if (Array.isArray(m)) {
-      if (!/^[+-]?\d+$/.test(section)) throw new ArgumentError(`invalid index '${section}'`);
-      const i = Number(section);
-      if (i >= m.length) throw new ArgumentError(`index ${i} out of range`);
-      m = m[i];
-    } else if (m !== null && typeof m === 'object') {
-      m = (m as Record<string, unknown>)[section];
-    } else throw new ArgumentError(`invalid path ${path} in rollout`);
-  }
-  if (m === undefined || m === null) throw new ArgumentError(`invalid path ${path} in rollout`);
-  if (typeof m === 'object') throw new ArgumentError(`path ${path} in rollout must terminate in a primitive value`);
-  return String(m);
 }
 
 /**

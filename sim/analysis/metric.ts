@@ -42,6 +42,8 @@ export interface WebSource {
   /** As written; `{$}` when unset (`NewWebMetricJsonParser`). */
   readonly jsonPath: string;
   readonly hasBody: boolean;
+  /** Both body and jsonBody written (an Error upstream). */
+  readonly bothBodies: boolean;
 }
 
 export interface JobSource {
@@ -106,6 +108,7 @@ function sourceOf(m: Metric): MetricSource {
       timeoutSeconds: web.timeoutSeconds === undefined || web.timeoutSeconds <= 0 ? DefaultWebTimeoutSeconds : web.timeoutSeconds,
       jsonPath: web.jsonPath === undefined || web.jsonPath === '' ? '{$}' : web.jsonPath,
       hasBody: (web.body !== undefined && web.body !== '') || (web.jsonBody !== undefined && web.jsonBody !== null),
+      bothBodies: web.body !== undefined && web.body !== '' && web.jsonBody !== undefined && web.jsonBody !== null,
     };
   }
   if (job) return { kind: 'job', images: job.images };

@@ -14,7 +14,7 @@ import { buildAnalysisTemplate, buildExperiment, buildRollout, buildSecret, buil
 import type { ObjectSchema } from './schema.js';
 import { analysisTemplateSchema, experimentSchema, rolloutSchema, secretSchema, serviceSchema } from './schema.js';
 import type { AnalysisTemplate, Experiment, IgnoredObject, ManifestSet, Rollout, Secret, Service, SourcePosition } from './types.js';
-import { validateAnalysisTemplate, validateRolloutReferences, validateRolloutSpec } from './validate.js';
+import { validateAnalysisTemplate, validateRolloutReferences, validateRolloutSpec, validateSecretRefs } from './validate.js';
 import { validateExperiment } from './validateExperiment.js';
 import type { WalkContext } from './yamlWalk.js';
 import { positionOfNode, walk } from './yamlWalk.js';
@@ -245,7 +245,10 @@ export function loadManifests(sources: readonly ManifestSource[]): ManifestSet {
   checkDuplicates(state, 'Experiment', state.experiments);
 
   const semantic: Diagnostic[] = [];
-  for (const t of [...state.analysisTemplates, ...state.clusterAnalysisTemplates]) validateAnalysisTemplate(t.object, t.index, t.basePath, semantic);
+  for (const t of [...state.analysisTemplates, ...state.clusterAnalysisTemplates]) {
+    validateAnalysisTemplate(t.object, t.index, t.basePath, semantic);
+    validateSecretRefs(t.object, state.secrets.map((s) => s.object), t.index, t.basePath, semantic);
+  }
   const manifestIndex = {
     analysisTemplates: state.analysisTemplates.map((t) => t.object),
     clusterAnalysisTemplates: state.clusterAnalysisTemplates.map((t) => t.object),

@@ -13,10 +13,11 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { PositionIndex } from './build.js';
 import { positionAt } from './build.js';
 import { pauseDurationSeconds } from './duration.js';
+import { extractValueFromRollout, FieldPathError } from './fieldPath.js';
 import { expandTemplateRefs, flattenAndMergeArgs, unboundedMetricErrors, validateMetricAsWritten } from './metricValidation.js';
 import { suggestName } from './suggest.js';
 import { validateExperimentStep } from './validateExperiment.js';
-import type { AnalysisArg, AnalysisTemplate, CanaryStep, IntOrString, Rollout, RolloutAnalysis, Service } from './types.js';
+import type { AnalysisArg, AnalysisTemplate, CanaryStep, IntOrString, Rollout, RolloutAnalysis, Secret, Service } from './types.js';
 
 /** Upstream defaults this file needs (utils/defaults/defaults.go). */
 const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
@@ -79,9 +80,19 @@ function isSupportedMetadataFieldPath(fieldPath: string): boolean {
   return /^metadata\.(annotations|labels)\[.+\]$/.test(fieldPath);
 }
 
-function validateArgs(args: readonly AnalysisArg[], path: string, emit: Emit): void {
+function validateArgs(args: readonly AnalysisArg[], path: string, emit: Emit, rolloutRaw?: unknown): void {
   args.forEach((arg, i) => {
     const fieldPath = arg.valueFrom?.fieldRef?.fieldPath;
+    // Paths into the spec are known now; an unreadable one would stop the Rollout from creating the
+    // run at all (createAnalysisRun returns the error and the rollout is requeued without end).
+    if (fieldPath !== undefined && fieldPath.startsWith('spec') && rolloutRaw !== undefined) {
+      try {
+        extractValueFromRollout(rolloutRaw, fieldPath);
+      } catch (e) {
+        if (!(e instanceof FieldPathError)) throw e;
+        emit(`${path}.args[${i}].valueFrom.fieldRef.fieldPath`, `${e.message}: the Rollout could not create this AnalysisRun.`);
+      }
+    }
     if (fieldPath !== undefined && fieldPath.startsWith('metadata') && !isSupportedMetadataFieldPath(fieldPath)) {
       emit(`${path}.args[${i}].valueFrom.fieldRef.fieldPath`, `${InvalidAnalysisArgsMessage}: "${fieldPath}" (use metadata.name, metadata.namespace, metadata.uid, metadata.labels['key'] or metadata.annotations['key']).`);
     }
@@ -153,8 +164,8 @@ export function validateRolloutSpec(rollout: Rollout, index: PositionIndex, base
     nonNegative(blueGreen.scaleDownDelaySeconds, 'spec.strategy.blueGreen.scaleDownDelaySeconds');
     nonNegative(blueGreen.abortScaleDownDelaySeconds, 'spec.strategy.blueGreen.abortScaleDownDelaySeconds');
     nonNegative(blueGreen.scaleDownDelayRevisionLimit, 'spec.strategy.blueGreen.scaleDownDelayRevisionLimit');
-    if (blueGreen.prePromotionAnalysis) validateArgs(blueGreen.prePromotionAnalysis.args, 'spec.strategy.blueGreen.prePromotionAnalysis', emit);
-    if (blueGreen.postPromotionAnalysis) validateArgs(blueGreen.postPromotionAnalysis.args, 'spec.strategy.blueGreen.postPromotionAnalysis', emit);
+    if (blueGreen.prePromotionAnalysis) validateArgs(blueGreen.prePromotionAnalysis.args, 'spec.strategy.blueGreen.prePromotionAnalysis', emit, rollout.raw);
+    if (blueGreen.postPromotionAnalysis) validateArgs(blueGreen.postPromotionAnalysis.args, 'spec.strategy.blueGreen.postPromotionAnalysis', emit, rollout.raw);
     return;
   }
 
@@ -236,11 +247,11 @@ export function validateRolloutSpec(rollout: Rollout, index: PositionIndex, base
         `${InvalidDurationMessage}: ${JSON.stringify(step.pause.duration)} is neither a whole number of seconds (e.g. 30 or "30") nor a Go duration (e.g. "30s", "5m", "1h30m"), or it is negative.`,
       );
     }
-    if (step.kind === 'analysis') validateArgs(step.analysis.args, `${path}.analysis`, emit);
+    if (step.kind === 'analysis') validateArgs(step.analysis.args, `${path}.analysis`, emit, rollout.raw);
     validateRouteStep(rollout, step, path, rawStep, emit);
     if (step.kind === 'experiment') step.experiment.analyses.forEach((a, j) => validateArgs(a.args, `${path}.experiment.analyses[${j}]`, emit));
   });
-  if (canary.analysis) validateArgs(canary.analysis.args, 'spec.strategy.canary.analysis', emit);
+  if (canary.analysis) validateArgs(canary.analysis.args, 'spec.strategy.canary.analysis', emit, rollout.raw);
 }
 
 /** StringMatch (hasMultipleMatchValues): exactly one of exact, prefix, regex. */
@@ -398,5 +409,21 @@ export function validateAnalysisTemplate(template: AnalysisTemplate, index: Posi
   });
   template.spec.args.forEach((arg, i) => {
     if (arg.value !== undefined && arg.valueFrom !== undefined) emit(`spec.args[${i}]`, `arg '${arg.name}' has both Value and ValueFrom fields.`);
+  });
+}
+
+/**
+ * Template args read from Secrets: a Secret or key missing from the manifests is a warning here (the
+ * Secret may be applied separately); the AnalysisRun then ends in Error, as on a cluster without it.
+ */
+export function validateSecretRefs(template: AnalysisTemplate, secrets: readonly Secret[], index: PositionIndex, basePath: string, out: Diagnostic[]): void {
+  const emit = emitterFor(out, index, basePath);
+  template.spec.args.forEach((arg, i) => {
+    const ref = arg.valueFrom?.secretKeyRef;
+    if (!ref) return;
+    const secret = secrets.find((s) => s.metadata.name === ref.name && sameNamespace(s.metadata.namespace, template.metadata.namespace));
+    const path = `spec.args[${i}].valueFrom.secretKeyRef`;
+    if (!secret) emit(path, `Secret "${ref.name}" is not in the manifests given to rehearse: AnalysisRuns using this template will end in Error (Unable to resolve metric arguments: secrets "${ref.name}" not found).`, 'warning');
+    else if (secret.data[ref.key] === undefined) emit(`${path}.key`, `Secret "${ref.name}" has no key "${ref.key}": AnalysisRuns using this template will end in Error.`, 'warning');
   });
 }

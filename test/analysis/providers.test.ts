@@ -5,16 +5,18 @@
 import { describe, expect, it } from 'vitest';
 import type { ProvidersSpec } from '../../sim/analysis/providers/spec.js';
 import { findResults, parseJsonPath } from '../../sim/analysis/providers/jsonPath.js';
+import { goJsonMarshal } from '../../sim/analysis/providers/goJson.js';
 import { loadManifests } from '../../sim/manifests/load.js';
+import { AnalysisRun } from '../../sim/analysis/analysisRun.js';
 import { runScenario, type RunResult } from '../../sim/world.js';
-import { analysisTemplateYaml, rolloutYaml, world } from '../helpers/sim.js';
+import { analysisTemplateYaml, rolloutYaml, world, type WorldOptions } from '../helpers/sim.js';
 
 const STEPS = 'steps:\n  - setWeight: 50\n  - analysis:\n      templates: [{templateName: t}]\n  - setWeight: 100';
 
-function runWith(docs: readonly string[], providers: Partial<ProvidersSpec> = {}, untilMs = 15 * 60_000): RunResult {
+function runWith(docs: readonly string[], providers: Partial<ProvidersSpec> = {}, w: WorldOptions = {}): RunResult {
   const set = loadManifests(docs.map((text, i) => ({ name: `inline-${i}.yaml`, text })));
   const spec: ProvidersSpec = { web: [], job: [], fixtures: new Map(), ...providers };
-  return runScenario({ ...world({ untilMs }), providers: spec }, set);
+  return runScenario({ ...world({ untilMs: 15 * 60_000, ...w }), providers: spec }, set);
 }
 
 const stepRun = (r: RunResult) => r.analysisRuns.find((a) => a.type === 'Step')!;
@@ -309,5 +311,145 @@ describe('run history limits (FilterAnalysisRunsToDelete)', () => {
     // others are 1..k-1, newest two kept; once step 6 is done no run is current: 5 and 6 are kept.
     expect(deleted.map((n) => String(n).replace(/^demo-[a-z0-9]+-/, ''))).toEqual(['2-1', '2-2', '2-3', '2-4']);
     expect(r.outcome).toBe('promoted');
+  });
+});
+
+describe('measurement values as encoding/json writes them', () => {
+  it('map keys sorted, HTML characters escaped, Go float forms', () => {
+    expect(goJsonMarshal({ b: 1, a: '<x&y>' })).toBe('{"a":"\\u003cx\\u0026y\\u003e","b":1}');
+    expect(goJsonMarshal([1e-7, 1e21, 0.5, 100])).toBe('[1e-07,1e+21,0.5,100]');
+  });
+
+  it('a web result map is stored with sorted keys and read by the condition as a map', () => {
+    const r = runWith([
+      rolloutYaml({ replicas: 2, canary: STEPS }),
+      template(`    - name: smoke\n      successCondition: result.ok && result.count > 2\n      provider: { web: { url: "http://s/x", jsonPath: "{$.data}" } }\n`),
+    ], { web: [{ url: 'http://s/x', fromMs: 0, version: undefined, status: 200, body: { data: { ok: true, count: 3 } }, latencyMs: 0 }] });
+    expect(stepRun(r).measurements[0]).toMatchObject({ phase: 'Successful', value: '{"count":3,"ok":true}' });
+  });
+
+  it('body and jsonBody on a GET: the measurement is an Error as upstream words it', () => {
+    const r = runWith([
+      rolloutYaml({ replicas: 2, canary: STEPS }),
+      template(`    - name: smoke\n      provider: { web: { url: "http://s/x", jsonBody: { a: 1 } } }\n`),
+    ], { web: [{ url: 'http://s/x', fromMs: 0, version: undefined, status: 200, body: 'ok', latencyMs: 0 }] });
+    expect(stepRun(r).measurements[0]).toMatchObject({ phase: 'Error', message: 'Body/JSONBody can only be used with POST or PUT WebMetric Method types' });
+  });
+});
+
+describe('measurementRetention (garbageCollectMeasurements)', () => {
+  it('a rule with limit 3 keeps the newest 3 measurements of the matching metric; others keep 10', () => {
+    const metric = (name: string) => ({
+      name,
+      intervalMs: 1000,
+      initialDelayMs: undefined,
+      effectiveCount: 12,
+      successCondition: undefined,
+      failureCondition: undefined,
+      failureLimit: 0,
+      inconclusiveLimit: 0,
+      consecutiveErrorLimit: 4,
+      consecutiveSuccessLimit: 0,
+      provider: { kind: 'prometheus' as const, query: 'vector(1)', address: undefined, timeoutSeconds: 30 },
+      dryRun: false,
+    });
+    const run = new AnalysisRun('r', { rolloutType: 'Step', stepIndex: 1, podTemplateHash: 'h' }, [metric('kept'), metric('default')], 0, undefined, {
+      retention: new Map([['kept', 3]]),
+    });
+    const provider = { run: (_m: unknown, now: number) => ({ phase: 'Successful' as const, startedAt: now, finishedAt: now, value: '[1]', message: undefined }) };
+    let t: number | undefined = 0;
+    while (t !== undefined) t = run.reconcile(t, provider);
+    expect(run.phase).toBe('Successful');
+    expect(run.results.get('kept')!.measurements.map((m) => m.startedAt)).toEqual([9009, 10010, 11011]);
+    expect(run.results.get('kept')!.count).toBe(12);
+    expect(run.results.get('default')!.measurements).toHaveLength(10);
+  });
+
+  it('rules match anywhere in the name (regexp.MatchString): "error" matches "http-error-rate"', () => {
+    const r = runWith([
+      rolloutYaml({ replicas: 2, canary: `steps:\n  - setWeight: 50\n  - analysis:\n      templates: [{templateName: t}]\n      dryRun: [{metricName: error}]` }),
+      analysisTemplateYaml('t', [{ name: 'http-error-rate', fields: 'successCondition: result[0] < 0', query: 'vector(1)' }]),
+    ]);
+    expect(stepRun(r).phase).toBe('Successful');
+    expect(stepRun(r).dryRunSummary).toEqual({ count: 1, successful: 0, failed: 1, inconclusive: 0, error: 0 });
+  });
+});
+
+describe('web answers per version and over time, with $traffic', () => {
+  it('the answer for the analysed version from its `from` time; the body carries the canary error ratio', () => {
+    const r = runWith([
+      rolloutYaml({ replicas: 2, canary: STEPS }),
+      template(`    - name: smoke\n      interval: 30s\n      count: 3\n      failureLimit: 2\n      successCondition: result.ok\n      provider: { web: { url: "http://s/x", jsonPath: "{$}" } }\n`),
+    ], {
+      web: [
+        { url: 'http://s/x', fromMs: 0, version: undefined, status: 200, body: { ok: true, err: { $traffic: { of: 'errorRatio', version: 'canary', windowMs: 60_000, quantile: 0.99 } } }, latencyMs: 0 },
+        { url: 'http://s/x', fromMs: 90_000, version: 'app:v2', status: 200, body: { ok: false }, latencyMs: 0 },
+        { url: 'http://s/x', fromMs: 90_000, version: 'app:v9', status: 500, body: 'never', latencyMs: 0 },
+      ],
+    });
+    expect(stepRun(r).measurements.map((m) => [m.t, m.phase])).toEqual([
+      [61_000, 'Successful'],
+      [91_001, 'Failed'],
+      [121_002, 'Failed'],
+    ]);
+    expect(stepRun(r).measurements[0]!.value).toMatch(/^\{"err":(null|0),"ok":true\}$/);
+  });
+});
+
+describe('$traffic: values computed from the simulated traffic', () => {
+  it('datadog fixture = canary error ratio over 1m: v2 fails 30% of 200 req/s ⇒ ≈ 0.3, Failed against < 0.05', () => {
+    const r = runWith([
+      rolloutYaml({ replicas: 2, canary: STEPS }),
+      template(`    - name: dd-errors\n      initialDelay: 2m\n      successCondition: result < 0.05\n      provider: { datadog: { query: "q" } }\n`),
+    ], {
+      fixtures: new Map([['dd-errors', [{ version: undefined, values: [{ fromMs: 0, value: { $traffic: { of: 'errorRatio', version: 'canary', windowMs: 60_000, quantile: 0.99 } } }] }]]]),
+    }, { rps: 200, v2ErrorRatio: 0.3 });
+    const m = stepRun(r).measurements[0]!;
+    expect(m.phase).toBe('Failed');
+    expect(Number(m.value)).toBeGreaterThan(0.25);
+    expect(Number(m.value)).toBeLessThan(0.35);
+    expect(r.outcome).toBe('aborted');
+  });
+});
+
+describe('load-time checks for arguments', () => {
+  it('a fieldRef path into the spec that does not exist is a load error with upstream text', () => {
+    expect(() =>
+      loadManifests([
+        { name: 'r.yaml', text: rolloutYaml({ replicas: 2, canary: 'steps:\n  - setWeight: 50\n  - analysis:\n      templates: [{templateName: t}]\n      args: [{name: x, valueFrom: {fieldRef: {fieldPath: "spec.template.spec.containers[3].image"}}}]' }) },
+        { name: 't.yaml', text: template(`    - name: m\n      provider: { prometheus: { query: "vector(1)" } }\n`, '  args: [{name: x}]\n') },
+      ]),
+    ).toThrow(/index 3 out of range: the Rollout could not create this AnalysisRun/);
+  });
+
+  it('a secretKeyRef to a Secret that is not among the manifests is a warning naming the run error to come', () => {
+    const set = loadManifests([
+      { name: 't.yaml', text: template(`    - name: m\n      provider: { prometheus: { query: "vector(1)" } }\n`, '  args: [{name: x, valueFrom: {secretKeyRef: {name: nope, key: k}}}]\n') },
+    ]);
+    expect(set.warnings.map((w) => [w.field, w.message])).toEqual([
+      ['spec.args[0].valueFrom.secretKeyRef', expect.stringContaining('Unable to resolve metric arguments: secrets "nope" not found')],
+    ]);
+  });
+});
+
+describe('consecutiveSuccessLimit at the count (assessMetricStatus, v1.9)', () => {
+  // Measurements at 61 s, 121.001 s, 181.002 s, 241.003 s answer 1, 0, 1, 1: a streak of 2 at the count.
+  const pattern = new Map([['streak', [{ version: undefined, values: [{ fromMs: 0, value: 1 }, { fromMs: 100_000, value: 0 }, { fromMs: 150_000, value: 1 }] }]]]);
+  const metric = (failureLimit: number) =>
+    template(`    - name: streak\n      interval: 1m\n      count: 4\n      failureLimit: ${failureLimit}\n      consecutiveSuccessLimit: 3\n      successCondition: result > 0.5\n      provider: { datadog: { query: "q" } }\n`);
+
+  it('failureLimit 1 not exceeded, streak 2 < 3 at count 4 ⇒ Inconclusive ⇒ the rollout pauses', () => {
+    const r = runWith([rolloutYaml({ replicas: 2, canary: STEPS }), metric(1)], { fixtures: pattern });
+    expect(stepRun(r).measurements.map((m) => m.phase)).toEqual(['Successful', 'Failed', 'Successful', 'Successful']);
+    expect(stepRun(r).phase).toBe('Inconclusive');
+    expect(r.outcome).toBe('paused');
+  });
+
+  it('failureLimit -1 (only the streak counts), streak 2 < 3 at count 4 ⇒ Failed', () => {
+    const r = runWith([rolloutYaml({ replicas: 2, canary: STEPS }), metric(-1)], { fixtures: pattern });
+    expect(stepRun(r).phase).toBe('Failed');
+    // No limit was exceeded, so the run message is empty and the abort message has no suffix (§11.6).
+    expect(stepRun(r).message).toBe('');
+    expect(r.outcome).toBe('aborted');
   });
 });

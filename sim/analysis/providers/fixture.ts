@@ -18,6 +18,7 @@ import type { FixtureSource, ResolvedMetric } from '../metric.js';
 import type { Measurement } from '../types.js';
 import type { FixtureSpec, ProvidersSpec } from './spec.js';
 import { renderTemplated, type TrafficSource } from './traffic.js';
+import { goJsonMarshal } from './goJson.js';
 
 export interface FixtureContext {
   readonly spec: ProvidersSpec;
@@ -60,7 +61,7 @@ export function shape(provider: FixtureSource['provider'], v: unknown): Shaped {
     case 'influxdb': {
       const list = Array.isArray(v) ? (v as JsonValue[]) : v === null || v === undefined ? [] : [v as JsonValue];
       if (list.length === 0) return { ok: false, phase: 'Error', message: 'no results returned from flux query' };
-      return { ok: true, result: list, text: `[${list.map((x) => (typeof x === 'number' ? formatPromScalar(x) : typeof x === 'string' ? x : JSON.stringify(x))).join(' ')}]`, env: '[]interface {}' };
+      return { ok: true, result: list, text: `[${list.map((x) => (typeof x === 'number' ? formatPromScalar(x) : typeof x === 'string' ? x : goJsonMarshal(x))).join(' ')}]`, env: '[]interface {}' };
     }
     case 'newRelic': {
       const list = Array.isArray(v) ? (v as JsonValue[]) : v === null || v === undefined ? [] : [v as JsonValue];
@@ -68,16 +69,16 @@ export function shape(provider: FixtureSource['provider'], v: unknown): Shaped {
         return { ok: false, phase: 'Error', message: 'no results returned from NRQL query' };
       }
       const result = list.length === 1 ? list[0]! : list;
-      return { ok: true, result, text: JSON.stringify(result) };
+      return { ok: true, result, text: goJsonMarshal(result) };
     }
     case 'cloudWatch': {
       // A list of numbers stands for one MetricDataResult's Values; objects are taken as written.
       const result: JsonValue =
         Array.isArray(v) && v.every((x) => typeof x === 'number') ? [{ Id: 'fixture', Label: 'fixture', StatusCode: 'Complete', Timestamps: [], Values: v as number[] }] : typeof v === 'number' ? [{ Id: 'fixture', Label: 'fixture', StatusCode: 'Complete', Timestamps: [], Values: [v] }] : ((v ?? null) as JsonValue);
-      return { ok: true, result, text: JSON.stringify(result) };
+      return { ok: true, result, text: goJsonMarshal(result) };
     }
     default:
-      return { ok: true, result: (v ?? null) as JsonValue, text: JSON.stringify(v ?? null) };
+      return { ok: true, result: (v ?? null) as JsonValue, text: goJsonMarshal(v ?? null) };
   }
 }
 

@@ -13,6 +13,7 @@ import type { Measurement } from '../types.js';
 import { findResults, JsonPathError, parseJsonPath } from './jsonPath.js';
 import type { ProvidersSpec, WebAnswerSpec } from './spec.js';
 import { renderTemplated, type TrafficSource } from './traffic.js';
+import { goJsonMarshal } from './goJson.js';
 
 export interface WebContext {
   readonly spec: ProvidersSpec;
@@ -43,6 +44,7 @@ export function answerFor(spec: ProvidersSpec, url: string, image: string | unde
 export function runWeb(ctx: WebContext, metric: ResolvedMetric & { provider: WebSource }, nowMs: number, run: AnalysisRunLabels | undefined): Measurement {
   const p = metric.provider;
   const error = (message: string, finishedAt = nowMs): Measurement => ({ phase: 'Error', startedAt: nowMs, finishedAt, value: undefined, message });
+  if (p.bothBodies) return error('use either Body or JSONBody; both cannot exists for WebMetric payload');
   if (p.hasBody && p.method.toUpperCase() === 'GET') return error('Body/JSONBody can only be used with POST or PUT WebMetric Method types');
   let segments;
   try {
@@ -83,5 +85,5 @@ export function runWeb(ctx: WebContext, metric: ResolvedMetric & { provider: Web
   if (results.length === 0) return error('result of web metric produced no value', finishedAt);
   const value = results[0] as JsonValue;
   const outcome = assessMeasurement(metric.successCondition, metric.failureCondition, value, { exprVersion: ctx.exprVersion });
-  return { phase: outcome.phase, startedAt: nowMs, finishedAt, value: JSON.stringify(value), message: outcome.message };
+  return { phase: outcome.phase, startedAt: nowMs, finishedAt, value: goJsonMarshal(value), message: outcome.message };
 }
