@@ -14,7 +14,8 @@ import { SimService } from './cluster/service.js';
 import { Kernel, LimitReachedError, Priority } from './engine/kernel.js';
 import { RandomStreams } from './engine/random.js';
 import { TraceRecorder, type TraceEntry } from './engine/trace.js';
-import { InputError } from './diagnostics.js';
+import { formatDiagnostic, InputError } from './diagnostics.js';
+import { lintSurprises } from './lint/surprises.js';
 import { installFaults } from './faults/catalogue.js';
 import { podTemplateHash } from './manifests/templateHash.js';
 import type { ManifestSet, PodTemplateSpec, Rollout, SourcePosition } from './manifests/types.js';
@@ -357,7 +358,8 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
     (fault) => streams.stream(`fault/${fault.index}/${fault.kind}`),
   );
 
-  const warnings: string[] = [];
+  // Known surprises of the real controller that these manifests walk into (sim/lint/surprises.ts).
+  const warnings: string[] = lintSurprises(manifests).map(formatDiagnostic);
   try {
     kernel.run(untilMs);
   } catch (e) {
