@@ -307,8 +307,10 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   // writes (which follow every ReplicaSet count change the controller observes) and AnalysisRun
   // phase changes — not at each pod transition, which the next status write reflects.
   let lastView = '';
+  const recordViews = options.keepTrace ?? true;
   function noteView(): void {
-    if (rollout.status.phase === '') return;
+    // Sweeps and drills that drop the trace do not pay for views nobody reads.
+    if (!recordViews || rollout.status.phase === '') return;
     const key = rolloutViewKey(rollout, cluster.replicaSets, analysis.allRuns);
     if (key === lastView) return;
     lastView = key;
