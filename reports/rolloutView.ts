@@ -62,8 +62,27 @@ function prefixes(isLast: boolean, sub: string): [string, string] {
   return isLast ? [`${sub}└──`, `${sub}   `] : [`${sub}├──`, `${sub}│  `];
 }
 
-/** The header and tree lines of `get rollout`. */
-export function renderRolloutView(v: RolloutView): string[] {
+/** k8s.io/apimachinery `duration.HumanDuration`, the forms up to a day. */
+function humanDuration(ms: number): string {
+  const secs = Math.floor(ms / 1000);
+  if (secs < 0) return '0s';
+  if (secs < 120) return `${secs}s`;
+  const mins = Math.floor(secs / 60);
+  if (mins < 10) return secs % 60 === 0 ? `${mins}m` : `${mins}m${secs % 60}s`;
+  if (mins < 180) return `${mins}m`;
+  const hours = Math.floor(mins / 60);
+  return mins % 60 === 0 ? `${hours}h` : `${hours}h${mins % 60}m`;
+}
+
+/** replicaset_info.go `ScaleDownDelay`: "passed" or the time left until the scale-down deadline. */
+function scaleDownDelay(deadline: string, nowMs: number): string {
+  const at = Number(deadline);
+  if (!Number.isFinite(at)) return deadline;
+  return at < nowMs ? 'passed' : humanDuration(at - nowMs);
+}
+
+/** The header and tree lines of `get rollout` at virtual time `nowMs`. */
+export function renderRolloutView(v: RolloutView, nowMs: number): string[] {
   const out: string[] = [];
   out.push(row('Name:', v.name), row('Namespace:', v.namespace), row('Status:', `${rolloutIcon(v.status)} ${v.status}`));
   if (v.message) out.push(row('Message:', v.message));
@@ -86,7 +105,7 @@ export function renderRolloutView(v: RolloutView): string[] {
     children.forEach((c, ci) => {
       const [cp, cs] = prefixes(ci === children.length - 1, sub);
       if (c.kind === 'rs') {
-        const info = [...c.rs.tags, ...(c.rs.scaleDownDeadline ? [`delay:${c.rs.scaleDownDeadline}`] : [])].join(',');
+        const info = [...c.rs.tags, ...(c.rs.scaleDownDeadline ? [`delay:${scaleDownDelay(c.rs.scaleDownDeadline, nowMs)}`] : [])].join(',');
         rows.push([`${cp}⧉ ${c.rs.name}`, 'ReplicaSet', `${replicaSetIcon(c.rs.status)} ${c.rs.status}`, info]);
         const pods = c.rs.pods ?? [];
         pods.forEach((p, pi) => {

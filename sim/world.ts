@@ -16,7 +16,8 @@ import { SimService } from './cluster/service.js';
 import { Kernel, LimitReachedError, Priority } from './engine/kernel.js';
 import { RandomStreams } from './engine/random.js';
 import { TraceRecorder, type TraceEntry } from './engine/trace.js';
-import { InputError } from './diagnostics.js';
+import { formatDiagnostic, InputError } from './diagnostics.js';
+import { lintSurprises } from './lint/surprises.js';
 import { installFaults } from './faults/catalogue.js';
 import type { WorldHandles } from './faults/types.js';
 import { podTemplateHash } from './manifests/templateHash.js';
@@ -420,8 +421,10 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   // writes (which follow every ReplicaSet count change the controller observes) and AnalysisRun
   // phase changes — not at each pod transition, which the next status write reflects.
   let lastView = '';
+  const recordViews = options.keepTrace ?? true;
   function noteView(): void {
-    if (rollout.status.phase === '') return;
+    // Sweeps and drills that drop the trace do not pay for views nobody reads.
+    if (!recordViews || rollout.status.phase === '') return;
     const key = rolloutViewKey(rollout, cluster.replicaSets, analysis.allRuns);
     if (key === lastView) return;
     lastView = key;
@@ -482,7 +485,8 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
 
   options.onWorld?.({ kernel, trace, cluster, traffic, scraper, store, provider, analysis, router, controller, rollout, untilMs });
 
-  const warnings: string[] = [...managedRouteWarnings(manifest, scenario.traffic)];
+  // Known surprises of the real controller that these manifests walk into (sim/lint/surprises.ts).
+  const warnings: string[] = [...lintSurprises(manifests).map(formatDiagnostic), ...managedRouteWarnings(manifest, scenario.traffic)];
   try {
     kernel.run(untilMs);
   } catch (e) {

@@ -61,7 +61,7 @@ function runCommand(argv: RunArgs, io: CliIo): number {
       '',
       ...renderTimeline(result.trace, { pods: argv.pods }),
       '',
-      ...(argv.status ? [...renderRolloutView(result.rolloutView), ''] : []),
+      ...(argv.status ? [...renderRolloutView(result.rolloutView, untilMs ?? inputs.scenario.untilMs), ''] : []),
       ...renderSummary(result, { traceSha256, reproduce: reproduce.join(' ') }),
     ];
     process.stdout.write(out.join('\n') + '\n');

@@ -42,6 +42,30 @@ describe('rehearse run', () => {
     expect(r.stdout).toMatch(/reproduce +rehearse run scenarios\/canary-5xx-regression.yaml --seed 42/);
   });
 
+  it('--status prints the final `get rollout` view before the summary; without it the view is left out', async () => {
+    const r = await cli(['run', 'scenarios/istio-canary.yaml', '--status']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    const at = lines.indexOf('Name:            reviews');
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at, at + 8)).toEqual([
+      'Name:            reviews',
+      'Namespace:       bookinfo',
+      'Status:          ✖ Degraded',
+      expect.stringMatching(/^Message: {9}RolloutAborted: Rollout aborted update to revision 2/),
+      'Strategy:        Canary',
+      '  Step:          0/7',
+      '  SetWeight:     0',
+      '  ActualWeight:  0',
+    ]);
+    expect(r.stdout).toMatch(/α reviews-[a-z0-9]+-2-2 +AnalysisRun +✖ Failed +✔ 2,✖ 2/);
+    expect(lines.findIndex((l) => l.startsWith('outcome '))).toBeGreaterThan(at);
+    const plain = await cli(['run', 'scenarios/istio-canary.yaml']);
+    expect(plain.stdout).not.toMatch(/^Name: /m);
+    const json = JSON.parse((await cli(['run', 'scenarios/istio-canary.yaml', '--json'])).stdout) as { rolloutView: { status: string; setWeight: string } };
+    expect(json.rolloutView).toMatchObject({ status: 'Degraded', setWeight: '0' });
+  });
+
   it('exits 1 and says which expectation failed', async () => {
     const dir = tmp();
     const text = readFileSync('scenarios/canary-good.yaml', 'utf8')

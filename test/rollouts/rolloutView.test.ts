@@ -121,7 +121,7 @@ steps:
   });
 
   it('renders like `kubectl argo rollouts get rollout`', () => {
-    const lines = renderRolloutView(r.rolloutView);
+    const lines = renderRolloutView(r.rolloutView, 5 * 60_000);
     expect(lines.slice(0, 3)).toEqual(['Name:            demo', 'Namespace:       default', 'Status:          ✖ Degraded']);
     expect(lines).toContain('  SetWeight:     0');
     expect(lines.some((l) => /^├──# revision:2$/.test(l))).toBe(true);
