@@ -6,6 +6,7 @@ import type { RunningCluster } from '../cluster/backend.js';
 import { loadScenarioFile } from '../runInputs.js';
 import { diffTraces, DEFAULT_TOLERANCE, type DiffResult, type Tolerance } from './diff.js';
 import { recordingHorizonMs } from './horizon.js';
+import { classifyDivergences, type ClassifiedDivergences } from './knownDifferences.js';
 import { normaliseTrace, type NormalisedTrace } from './normalise.js';
 import { playOnCluster } from './realRun.js';
 import { PENDING } from './suite.js';
@@ -22,6 +23,8 @@ export type ScenarioConformance =
       readonly simulated: NormalisedTrace;
       readonly real: NormalisedTrace;
       readonly diff: DiffResult;
+      /** The diff's divergences split into known differences (knownDifferences.ts) and the rest. */
+      readonly classified: ClassifiedDivergences;
       readonly warnings: readonly string[];
       /** Where the real run's events were read: the controller's log (complete) or the API's Events (throttled). */
       readonly eventSource: string;
@@ -64,6 +67,7 @@ export async function conformScenario(cluster: RunningCluster, file: string, o: 
     const real = await playOnCluster(cluster, { scenario, manifests, seed: sim.seed, horizonMs, log: o.log, controllerLogPath: o.controllerLogPath });
     const simulated = normaliseTrace(sim.trace, { side: 'simulated', horizonMs });
     const realN = normaliseTrace(real.trace, { side: 'real', horizonMs });
+    const diff = diffTraces(simulated, realN, { tolerance });
     return {
       status: 'compared',
       file,
@@ -73,7 +77,8 @@ export async function conformScenario(cluster: RunningCluster, file: string, o: 
       wallMs: real.wallMs,
       simulated,
       real: realN,
-      diff: diffTraces(simulated, realN, { tolerance }),
+      diff,
+      classified: classifyDivergences(diff.divergences),
       warnings: real.warnings,
       eventSource: real.eventSource,
     };

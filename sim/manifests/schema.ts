@@ -72,7 +72,6 @@ export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<str
   // Steps
   // Experiment steps (sim/rollouts/experimentStep.ts): analysisRunMetadata only labels the AnalysisRuns.
   ['Rollout spec.strategy.canary.steps[].experiment.templates[].selector.matchExpressions', { support: 'notSimulated', note: 'only selector.matchLabels is supported' }],
-  ['Rollout spec.strategy.canary.steps[].experiment.analyses[].args[].valueFrom.fieldRef', { support: 'notSimulated', note: 'fieldRef arguments of experiment analyses' }],
   ['Rollout spec.strategy.canary.steps[].experiment.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
   ['Rollout spec.strategy.canary.steps[].plugin', { support: 'notSimulated', note: 'step plugins' }],
   ['Rollout spec.strategy.canary.steps[].analysis.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],

@@ -164,7 +164,7 @@ export function experimentFromStep(rollout: SimRollout, step: RolloutExperimentS
       duration: step.duration,
       progressDeadlineSeconds: rollout.manifest.spec.progressDeadlineSeconds,
       terminate: false,
-      analyses: step.analyses.map((a) => ({ ...a, args: a.args.map((arg) => resolveStepArg(arg, stableRS, newRS)) })),
+      analyses: step.analyses.map((a) => ({ ...a, args: a.args.map((arg) => resolveStepArg(arg, rollout, stableRS, newRS)) })),
       scaleDownDelaySeconds: step.scaleDownDelaySeconds,
       dryRun: step.dryRun,
     },
@@ -198,10 +198,26 @@ function withMetadata(template: PodTemplateSpec, labels: Readonly<Record<string,
   return { ...template, metadata: { labels: mergedLabels, annotations: mergedAnnotations }, raw: { ...raw, metadata: meta } };
 }
 
-/** `BuildArgumentsForRolloutAnalysisRun` for the arguments rehearse accepts in experiment steps. */
-function resolveStepArg(arg: AnalysisArg, stableRS: ReplicaSet, newRS: ReplicaSet): AnalysisArg {
+/**
+ * `BuildArgumentsForRolloutAnalysisRun`: values, pod-template hashes, and Rollout metadata field
+ * paths (`fieldpath.ExtractFieldPathAsString`: name, namespace, labels['k'], annotations['k']).
+ * A field path the model cannot read leaves the argument without a value, so the experiment's
+ * AnalysisRun ends in Error ("args.<name> was not resolved").
+ */
+function resolveStepArg(arg: AnalysisArg, rollout: SimRollout, stableRS: ReplicaSet, newRS: ReplicaSet): AnalysisArg {
   const hash = arg.valueFrom?.podTemplateHashValue;
   if (hash === 'Stable') return { name: arg.name, value: stableRS.podTemplateHash, valueFrom: undefined };
   if (hash === 'Latest') return { name: arg.name, value: newRS.podTemplateHash, valueFrom: undefined };
+  const path = arg.valueFrom?.fieldRef?.fieldPath;
+  if (path !== undefined) return { name: arg.name, value: rolloutFieldPath(rollout, path), valueFrom: undefined };
   return { name: arg.name, value: arg.value, valueFrom: undefined };
+}
+
+function rolloutFieldPath(rollout: SimRollout, path: string): string | undefined {
+  const meta = rollout.manifest.metadata;
+  if (path === 'metadata.name') return meta.name;
+  if (path === 'metadata.namespace') return rollout.namespace;
+  const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
+  if (m) return (m[1] === 'labels' ? meta.labels : meta.annotations)[m[2]!] ?? '';
+  return undefined;
 }

@@ -359,3 +359,43 @@ steps:
     expect(r.outcome).toBe('promoted');
   });
 });
+
+describe('experiment analysis arguments from the Rollout (BuildArgumentsForRolloutAnalysisRun)', () => {
+  const who = `apiVersion: argoproj.io/v1alpha1
+kind: AnalysisTemplate
+metadata: {name: who, namespace: default}
+spec:
+  args: [{name: rollout}, {name: canary-hash}, {name: canary-rs}]
+  metrics:
+    - name: check
+      successCondition: "'{{args.rollout}}' == 'demo' && '{{args.canary-rs}}' endsWith '-canary' && len('{{args.canary-hash}}') == 10"
+      provider: {prometheus: {query: "vector(1)"}}
+`;
+  const r = run(
+    [
+      rolloutYaml({
+        replicas: 2,
+        canary: `
+steps:
+  - setWeight: 50
+  - experiment:
+      templates: [{name: canary, specRef: canary}]
+      analyses:
+        - name: who
+          templateName: who
+          requiredForCompletion: true
+          args:
+            - {name: rollout, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+            - {name: canary-hash, valueFrom: {podTemplateHashValue: Latest}}
+            - {name: canary-rs, value: "{{templates.canary.replicaset.name}}"}`,
+      }),
+      who,
+    ],
+    { untilMs: 4 * 60_000, startupMs: 1000 },
+  );
+  it('resolves fieldRef, podTemplateHashValue and {{templates.…}} placeholders', () => {
+    const ar = r.analysisRuns.find((a) => a.type === 'Experiment')!;
+    expect(ar.phase).toBe('Successful');
+    expect(r.outcome).toBe('promoted');
+  });
+});

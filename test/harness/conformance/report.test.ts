@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioConformance } from '../../../harness/conformance/conform.js';
 import { diffTraces } from '../../../harness/conformance/diff.js';
+import { classifyDivergences } from '../../../harness/conformance/knownDifferences.js';
 import type { NormalisedTrace } from '../../../harness/conformance/normalise.js';
 import { anyDivergence, conformanceJson, renderConformanceMarkdown, renderConformanceText } from '../../../reports/conformance.js';
 
@@ -17,7 +18,8 @@ const trace = (side: 'simulated' | 'real', events: [number, string][]): Normalis
 });
 
 function compared(name: string, sim: NormalisedTrace, real: NormalisedTrace): ScenarioConformance {
-  return { status: 'compared', file: `${name}.yaml`, name, seed: 1, horizonMs: 30_000, wallMs: 41_000, simulated: sim, real, diff: diffTraces(sim, real), warnings: [], eventSource: 'controller log' };
+  const diff = diffTraces(sim, real);
+  return { status: 'compared', file: `${name}.yaml`, name, seed: 1, horizonMs: 30_000, wallMs: 41_000, simulated: sim, real, diff, classified: classifyDivergences(diff.divergences), warnings: [], eventSource: 'controller log' };
 }
 
 describe('conformance reports', () => {
@@ -36,9 +38,19 @@ describe('conformance reports', () => {
     expect(anyDivergence({ ...run, results: [agrees, pending] })).toBe(false);
   });
 
+  it('a divergence that is a known difference is reported as such and does not fail the run', () => {
+    const nginx = compared('nginx', trace('simulated', [[0, 'RolloutUpdated']]), trace('real', [[0, 'RolloutUpdated'], [900, 'PatchingCanaryIngress']]));
+    const r = { ...run, results: [agrees, nginx] };
+    const text = renderConformanceText(r).join('\n');
+    expect(text).toContain('~ nginx: simulated promoted, real promoted');
+    expect(text).toContain('known difference nginx-router-events (1×)');
+    expect(text).toContain('1 of 2 scenarios agree exactly, 1 but for known differences');
+    expect(anyDivergence(r)).toBe(false);
+  });
+
   it('Markdown table and JSON', () => {
     const md = renderConformanceMarkdown(run);
-    expect(md).toContain('| `good` | promoted | promoted | 0 | 41.0s | ✅ agrees |');
+    expect(md).toContain('| `good` | promoted | promoted | 0 (0 known) | 41.0s | ✅ agrees |');
     expect(md).toContain('| `p` | — | — | — | — | ⏸ pending: needs blue-green |');
     expect(md).toContain('## bad');
     const json = conformanceJson(run);
