@@ -24,7 +24,7 @@ import { podTemplateHash } from './manifests/templateHash.js';
 import type { ManifestSet, PodTemplateSpec, Rollout, SourcePosition } from './manifests/types.js';
 import { presetFor } from './metrics/presets/index.js';
 import { Scraper } from './metrics/scraper.js';
-import { adviseSelector } from './metrics/selectorAdvice.js';
+import { adviseSelector, unmatchedSelectors } from './metrics/selectorAdvice.js';
 import { SeriesStore } from './metrics/store.js';
 import { RolloutController } from './rollouts/controller.js';
 import { DefaultMaxTrafficWeight } from './rollouts/defaults.js';
@@ -225,6 +225,56 @@ function unmatchedQueryWarnings(provider: PrometheusProvider, manifests: Manifes
       out.push(
         `${where}metric "${c.metric}"${owner}: selector ${sel} matched no simulated series in any of ${c.evaluations} measurements (metric preset ${presetName})${advice ? ` — ${advice}` : ''}`,
       );
+    }
+  }
+  return out;
+}
+
+/**
+ * The same check for the metrics of the Rollout's analyses that were never measured in the run
+ * (the rollout ended first): their queries, with the arguments the Rollout passes as plain values
+ * and the templates' defaults, are checked against every series the run produced.
+ */
+function unmeasuredQueryWarnings(
+  rollout: Rollout,
+  provider: PrometheusProvider,
+  manifests: ManifestSet,
+  store: SeriesStore,
+  prometheusVersion: 2 | 3,
+  presetName: string,
+): string[] {
+  const measured = new Set([...provider.coverage.values()].map((c) => c.metric));
+  const canary = rollout.spec.strategy.canary;
+  const refs = [...(canary.steps ?? []).flatMap((s) => (s.kind === 'analysis' ? [s.analysis] : [])), ...(canary.analysis ? [canary.analysis] : [])];
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const ref of refs) {
+    const templates = ref.templates.flatMap((t) => {
+      const found = (t.clusterScope ? manifests.clusterAnalysisTemplates : manifests.analysisTemplates).find((x) => x.metadata.name === t.templateName);
+      return found ? [found] : [];
+    });
+    const args = new Map<string, string>();
+    for (const t of templates) for (const a of t.spec.args) if (a.value !== undefined) args.set(a.name, a.value);
+    for (const a of ref.args) if (a.value !== undefined) args.set(a.name, a.value);
+    for (const t of templates) {
+      for (const m of t.spec.metrics) {
+        const raw = m.provider.prometheus?.query;
+        if (raw === undefined || measured.has(m.name)) continue;
+        let unresolved = false;
+        const query = raw.replace(/\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g, (whole, name: string) => {
+          const v = args.get(name);
+          if (v === undefined) unresolved = true;
+          return v ?? whole;
+        });
+        if (unresolved || seen.has(`${m.name}\u0000${query}`)) continue;
+        seen.add(`${m.name}\u0000${query}`);
+        for (const sel of unmatchedSelectors(query, store, prometheusVersion) ?? []) {
+          const advice = adviseSelector(sel, store, prometheusVersion);
+          out.push(
+            `${m.position.file}:${m.position.line}: metric "${m.name}" (${t.kind} ${t.metadata.name}) was never measured in this run, and its selector ${sel} matches none of the simulated series (metric preset ${presetName})${advice ? ` — ${advice}` : ''}`,
+          );
+        }
+      }
     }
   }
   return out;
@@ -499,6 +549,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
 
   warnings.push(...providers.warnings);
   warnings.push(...unmatchedQueryWarnings(provider, manifests, store, prometheusVersion, preset.name));
+  warnings.push(...unmeasuredQueryWarnings(manifest, provider, manifests, store, prometheusVersion, preset.name));
 
   return summarise({
     scenario,

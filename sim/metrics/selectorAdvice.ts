@@ -80,3 +80,23 @@ const STATUS_LABELS = new Set(['code', 'status', 'response_code', 'status_code',
 function describe(m: LabelMatcher): string {
   return `${m.name}${m.type}${JSON.stringify(m.value)}`;
 }
+
+/**
+ * The selectors of `query` that match no series at all in `store` (as written in the query), or
+ * undefined when the query does not parse (the run reports parse errors as measurement errors).
+ */
+export function unmatchedSelectors(query: string, store: SeriesStore, prometheusVersion: 2 | 3 = 3): string[] | undefined {
+  let selectors: readonly { readonly text: string }[];
+  try {
+    selectors = compileQuery(query, { prometheusVersion }).selectors;
+  } catch (e) {
+    if (e instanceof PromqlError) return undefined;
+    throw e;
+  }
+  const out: string[] = [];
+  for (const s of selectors) {
+    const vs = firstSelector(compileQuery(s.text, { prometheusVersion }).expr);
+    if (vs && store.select(vs.matchers).length === 0) out.push(s.text);
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 // The scrape model and the generic preset: the series a real client library exposes, labelled by
 // the Service the pods are scraped through, created lazily per status code, marked stale when the
 // target disappears — and queryable with the PromQL an AnalysisTemplate would use.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../sim/cluster/cluster.js';
 import { SimService } from '../../sim/cluster/service.js';
@@ -174,5 +175,32 @@ describe('aggregated presets (requests counted where they are served)', () => {
     expect(values[6]! - values[0]!).toBeGreaterThan(1200);
     // After the last pods went away the controller still exposes the counter, unchanged.
     expect(values[6]).toBe(values[5]);
+  });
+
+  it('property: whatever ReplicaSets come and go, every series of an aggregated preset only grows', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 12 }), (ops) => {
+        const w = nginxSetup();
+        const rss = [0, 1, 2].map((i) => w.cluster.createReplicaSet(`web-${i}`, `h${i}`, template(`web:${i}`), 0));
+        const times: number[] = [];
+        ops.forEach(([which, replicas], k) => {
+          w.cluster.scale(rss[which]!, replicas);
+          const t = 15_000 * (k + 1);
+          w.scrapeAt(t);
+          times.push(t);
+        });
+        for (const h of w.store.select([])) {
+          let last = -Infinity;
+          for (const t of times) {
+            const r = evaluateInstant(compileQuery(h.labels.toString()), w.store, t);
+            if (r.resultType !== 'vector' || r.samples.length === 0) continue;
+            const v = r.samples[0]!.value;
+            expect(v).toBeGreaterThanOrEqual(last);
+            last = v;
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });
