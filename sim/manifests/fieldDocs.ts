@@ -158,6 +158,9 @@ export function fieldsMarkdown(): string {
     '`name`, `namespace`, `labels` and `annotations`; `status` is ignored (rehearse computes it).',
     '`[]` marks list items, `{}` map values. The conformance suite (test/conformance/crdFields.test.ts)',
     "checks this list against the CRDs' own schemas.",
+    '',
+    'One field depends on the strategy: `spec.restartAt` (pod restarts) is simulated for canary',
+    'Rollouts and refused as not simulated on a blue-green Rollout.',
   ];
   for (const { kind, spec } of DOCUMENTED_KINDS) {
     const fields = documentedFields(kind, spec).filter((f) => f.path !== 'spec');
