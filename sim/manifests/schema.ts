@@ -213,6 +213,12 @@ const analysisRunMetadata = obj('AnalysisRunMetadata', { labels: stringMap, anno
 /** WebMetricHeader (analysis_types.go), also Prometheus headers. */
 const headers = list(obj('WebMetricHeader', { key: str, value: str }, { required: { key: 'every header needs a key', value: 'every header needs a value' } }));
 
+/** Authentication (analysis_types.go): credentials for a real metrics endpoint (FIELD_SUPPORT: noEffect). */
+const authentication = obj('Authentication', {
+  sigv4: obj('Sigv4Config', { region: str, profile: str, roleArn: str }),
+  oauth2: obj('OAuth2Config', { tokenUrl: str, clientId: str, clientSecret: str, scopes: list(str) }),
+});
+
 const dryRun = obj('DryRun', { metricName: str }, { required: { metricName: 'dryRun entries need a metricName (a regular expression)' } });
 const measurementRetention = obj('MeasurementRetention', { metricName: str, limit: int });
 
@@ -234,7 +240,7 @@ const prometheusMetric = obj(
   {
     address: str,
     query: str,
-    authentication: any,
+    authentication,
     timeout: int64,
     insecure: bool,
     headers,
@@ -254,14 +260,14 @@ const webMetric = obj(
     jsonPath: str,
     insecure: bool,
     jsonBody: any,
-    authentication: any,
+    authentication,
   },
   { required: { url: 'a web metric needs a url' } },
 );
 
 const jobMetric = obj(
   'JobMetric',
-  { metadata: any, spec: any },
+  { metadata: obj('ObjectMeta', { labels: stringMap, annotations: stringMap }), spec: any },
   { required: { spec: 'a job metric needs spec (a batch/v1 JobSpec with a pod template)' } },
 );
 
