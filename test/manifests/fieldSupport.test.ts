@@ -246,3 +246,14 @@ describe('a noEffect field written in a manifest', () => {
     expect(diagnosticsOf(c.text).filter((d) => d.field === c.field || d.field.startsWith(`${c.field}.`))).toEqual([]);
   });
 });
+
+describe('a noEffect field still has its upstream shape', () => {
+  it('a typo inside analysisRunMetadata is an unknown field with a suggestion, at its line', () => {
+    const doc = BASES['Rollout']!();
+    (doc['spec'] as Record<string, unknown>)['strategy'] = { canary: { analysis: { templates: [{ templateName: 't' }], analysisRunMetadata: { lables: { team: 'a' } } } } };
+    const text = stringify(doc);
+    const found = diagnosticsOf(text).filter((d) => d.field === 'spec.strategy.canary.analysis.analysisRunMetadata.lables');
+    expect(found.map((d) => d.message)).toEqual([expect.stringMatching(/^unknown field `lables` in .*AnalysisRunMetadata.*Did you mean `labels`\?/)]);
+    expect(text.split('\n')[found[0]!.line - 1]).toMatch(/^\s*lables:/);
+  });
+});
