@@ -7,6 +7,8 @@
 // Argument), plus k8s.io/api ObjectMeta, PodTemplateSpec and Service. Every field upstream
 // defines is listed, with the JSON type upstream decodes it as; fields whose behaviour rehearse
 // does not model yet are listed in FIELD_SUPPORT below and rejected with a clear message.
+// test/conformance/crdFields.test.ts checks this against the v1.9.1 CRDs' own schemas; the
+// generated docs/fields.md (sim/manifests/fieldDocs.ts) lists the result per kind.
 
 /** The JSON shape a field must have. `name` on objects is upstream's Go type, used in messages. */
 export type FieldSchema =
