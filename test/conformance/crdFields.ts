@@ -98,9 +98,12 @@ function allPathsBelow(s: OpenApiSchema, path: string, out: string[]): void {
 export function compareSpec(kind: string, upstreamSpec: OpenApiSchema, ours: FieldSchema): FieldReport {
   const fields = new Map<string, Coverage>();
   const mismatches: string[] = [];
+  // Fields are counted by name: a list item or map value (`x[]`, `x{}`) is not a field of its own.
+  const isItem = (path: string): boolean => path.endsWith('[]') || path.endsWith('{}');
   const mark = (s: OpenApiSchema, path: string, coverage: Coverage): void => {
     const paths: string[] = [];
-    allPaths(s, path, paths);
+    if (isItem(path)) allPathsBelow(s, path, paths);
+    else allPaths(s, path, paths);
     for (const p of paths) fields.set(p, coverage);
   };
 
@@ -126,7 +129,7 @@ export function compareSpec(kind: string, upstreamSpec: OpenApiSchema, ours: Fie
       mark(up, path, support ?? (open ? 'open' : coverage));
       return;
     }
-    fields.set(path, coverage);
+    if (!isItem(path)) fields.set(path, coverage);
     if (mine.type === 'list' && up.items !== undefined) {
       visitChildren(up.items, mine.items, `${path}[]`, coverage);
       return;
