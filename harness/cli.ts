@@ -8,13 +8,14 @@ import { conformCommandModule } from './commands/conform.js';
 import { drillCommandModule } from './commands/drill.js';
 import { promqlCommandModule } from './commands/promql.js';
 import { faultsCommandModule } from './commands/faults.js';
+import { fieldsCommandModule } from './commands/fields.js';
 import { runCommandModule } from './commands/run.js';
 import { serveCommandModule } from './commands/serve.js';
 
 export type { CliIo } from './commands/common.js';
 
 /** Every subcommand; add new ones here. */
-const COMMANDS: readonly RehearseCommand[] = [runCommandModule, drillCommandModule, promqlCommandModule, serveCommandModule, faultsCommandModule, conformCommandModule];
+const COMMANDS: readonly RehearseCommand[] = [runCommandModule, drillCommandModule, promqlCommandModule, serveCommandModule, faultsCommandModule, fieldsCommandModule, conformCommandModule];
 
 export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   let code = 0;

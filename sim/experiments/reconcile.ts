@@ -321,7 +321,7 @@ export class ExperimentContext {
         templates: [{ templateName: analysis.templateName, clusterScope: analysis.clusterScope }],
         args,
         dryRun: this.ex.spec.dryRun,
-        measurementRetention: [],
+        measurementRetention: this.ex.spec.measurementRetention,
       },
       labels: { rolloutType: 'Experiment', stepIndex: undefined, podTemplateHash: this.ex.labels['rollouts-pod-template-hash'] ?? '' },
       ownerRollout: `Experiment/${this.ex.name}`,

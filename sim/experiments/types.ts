@@ -26,6 +26,8 @@ export interface ExperimentSpec {
   readonly analyses: readonly ExperimentAnalysisRef[];
   readonly scaleDownDelaySeconds: number | undefined;
   readonly dryRun: readonly { readonly metricName: string }[];
+  /** Measurement retention rules for the AnalysisRuns (experiments/experiment.go: reconcileAnalysisRun). */
+  readonly measurementRetention: readonly { readonly metricName: string; readonly limit: number }[];
 }
 
 /** `TemplateStatusCode`. */

@@ -63,6 +63,7 @@ export function standaloneExperiment(m: Experiment): NewExperiment {
       analyses: m.spec.analyses,
       scaleDownDelaySeconds: m.spec.scaleDownDelaySeconds,
       dryRun: m.spec.dryRun,
+      measurementRetention: m.spec.measurementRetention,
     },
   };
 }

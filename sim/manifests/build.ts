@@ -257,6 +257,7 @@ export function buildExperiment(v: Json, index: PositionIndex): Experiment {
       analyses: buildExperimentAnalyses(spec['analyses']),
       scaleDownDelaySeconds: num(spec['scaleDownDelaySeconds']),
       dryRun: buildDryRun(spec['dryRun']),
+      measurementRetention: buildRetention(spec['measurementRetention']),
     },
     position: index.document,
   };

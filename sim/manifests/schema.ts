@@ -7,6 +7,8 @@
 // Argument), plus k8s.io/api ObjectMeta, PodTemplateSpec and Service. Every field upstream
 // defines is listed, with the JSON type upstream decodes it as; fields whose behaviour rehearse
 // does not model yet are listed in FIELD_SUPPORT below and rejected with a clear message.
+// test/conformance/crdFields.test.ts checks this against the v1.9.1 CRDs' own schemas; the
+// generated docs/fields.md (sim/manifests/fieldDocs.ts) lists the result per kind.
 
 /** The JSON shape a field must have. `name` on objects is upstream's Go type, used in messages. */
 export type FieldSchema =
@@ -59,16 +61,37 @@ export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<str
   ['Rollout spec.strategy.blueGreen.antiAffinity', { support: 'noEffect', note: 'pod scheduling is not modelled' }],
   ['Rollout spec.strategy.blueGreen.activeMetadata', { support: 'notSimulated', note: 'extra labels/annotations on active pods' }],
   ['Rollout spec.strategy.blueGreen.previewMetadata', { support: 'notSimulated', note: 'extra labels/annotations on preview pods' }],
-  ['Rollout spec.strategy.blueGreen.maxUnavailable', { support: 'notSimulated', note: 'only used by pod restarts (spec.restartAt), which are not modelled' }],
-  ['Rollout spec.strategy.blueGreen.prePromotionAnalysis.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
+  ['Rollout spec.strategy.blueGreen.maxUnavailable', { support: 'notSimulated', note: 'only used by pod restarts (spec.restartAt), which are not modelled for blue-green' }],
+  // Pre/post-promotion analyses are RolloutAnalysis like a canary's: dryRun and measurementRetention are carried into the AnalysisRun.
   ['Rollout spec.strategy.blueGreen.prePromotionAnalysis.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
-  ['Rollout spec.strategy.blueGreen.postPromotionAnalysis.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
   ['Rollout spec.strategy.blueGreen.postPromotionAnalysis.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
   // CanaryStrategy
   ['Rollout spec.strategy.canary.antiAffinity', { support: 'noEffect', note: 'pod scheduling is not modelled' }],
   ['Rollout spec.strategy.canary.canaryMetadata', { support: 'notSimulated', note: 'extra labels/annotations on canary pods' }],
   ['Rollout spec.strategy.canary.stableMetadata', { support: 'notSimulated', note: 'extra labels/annotations on stable pods' }],
   ['Rollout spec.strategy.canary.pingPong', { support: 'notSimulated', note: 'ping-pong services' }],
+  // Traffic routers: which router is named matters (sim/traffic); the objects it would patch are not modelled.
+  ['Rollout spec.strategy.canary.trafficRouting.istio.virtualService', { support: 'noEffect', note: 'names the VirtualService to patch; rehearse applies the router weights exactly' }],
+  ['Rollout spec.strategy.canary.trafficRouting.istio.virtualServices', { support: 'noEffect', note: 'names the VirtualServices to patch; rehearse applies the router weights exactly' }],
+  ['Rollout spec.strategy.canary.trafficRouting.istio.destinationRule', { support: 'noEffect', note: 'names the DestinationRule and its subsets; rehearse applies the router weights exactly (only its presence is checked, as upstream validation does)' }],
+  ['Rollout spec.strategy.canary.trafficRouting.nginx.annotationPrefix', { support: 'noEffect', note: 'annotations on the canary Ingress; rehearse applies the router weights exactly' }],
+  ['Rollout spec.strategy.canary.trafficRouting.nginx.stableIngress', { support: 'noEffect', note: 'names the Ingress to copy; rehearse applies the router weights exactly (only its presence is checked)' }],
+  ['Rollout spec.strategy.canary.trafficRouting.nginx.stableIngresses', { support: 'noEffect', note: 'names the Ingresses to copy; rehearse applies the router weights exactly (only its presence is checked)' }],
+  ['Rollout spec.strategy.canary.trafficRouting.nginx.additionalIngressAnnotations', { support: 'noEffect', note: 'annotations on the canary Ingress; rehearse applies the router weights exactly' }],
+  ['Rollout spec.strategy.canary.trafficRouting.nginx.canaryIngressAnnotations', { support: 'noEffect', note: 'annotations on the canary Ingress; rehearse applies the router weights exactly' }],
+  ['Rollout spec.strategy.canary.trafficRouting.alb.ingress', { support: 'noEffect', note: 'names the Ingress to annotate; rehearse applies the router weights exactly (only its presence is checked)' }],
+  ['Rollout spec.strategy.canary.trafficRouting.alb.ingresses', { support: 'noEffect', note: 'names the Ingresses to annotate; rehearse applies the router weights exactly (only its presence is checked)' }],
+  ['Rollout spec.strategy.canary.trafficRouting.alb.servicePort', { support: 'noEffect', note: 'the port in the ALB action; rehearse applies the router weights exactly' }],
+  ['Rollout spec.strategy.canary.trafficRouting.alb.rootService', { support: 'noEffect', note: 'the Service in the ALB action; rehearse applies the router weights exactly' }],
+  ['Rollout spec.strategy.canary.trafficRouting.alb.annotationPrefix', { support: 'noEffect', note: 'annotations on the Ingress; rehearse applies the router weights exactly' }],
+  ['Rollout spec.strategy.canary.trafficRouting.alb.stickinessConfig', { support: 'noEffect', note: 'ALB target-group stickiness: sessions are not modelled' }],
+  ['Rollout spec.strategy.canary.trafficRouting.smi.rootService', { support: 'noEffect', note: 'names the SMI root Service; rehearse applies the router weights exactly' }],
+  ['Rollout spec.strategy.canary.trafficRouting.smi.trafficSplitName', { support: 'noEffect', note: 'names the TrafficSplit; rehearse applies the router weights exactly' }],
+  ['Rollout spec.strategy.canary.trafficRouting.ambassador.mappings', { support: 'noEffect', note: 'names the Ambassador Mappings; rehearse applies the router weights exactly' }],
+  ['Rollout spec.strategy.canary.trafficRouting.appMesh.virtualService', { support: 'noEffect', note: 'names the App Mesh VirtualService; rehearse applies the router weights exactly' }],
+  ['Rollout spec.strategy.canary.trafficRouting.appMesh.virtualNodeGroup', { support: 'noEffect', note: 'names the App Mesh VirtualNodes; rehearse applies the router weights exactly' }],
+  ['Rollout spec.strategy.canary.trafficRouting.traefik.weightedTraefikServiceName', { support: 'noEffect', note: 'names the TraefikService; rehearse applies the router weights exactly' }],
+  ['Rollout spec.strategy.canary.trafficRouting.apisix.route', { support: 'noEffect', note: 'names the APISIX Route; rehearse applies the router weights exactly' }],
   // Steps
   // Experiment steps (sim/rollouts/experimentStep.ts): analysisRunMetadata only labels the AnalysisRuns.
   ['Rollout spec.strategy.canary.steps[].experiment.templates[].selector.matchExpressions', { support: 'notSimulated', note: 'only selector.matchLabels is supported' }],
@@ -79,7 +102,6 @@ export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<str
   // AnalysisTemplate / ClusterAnalysisTemplate
   // Experiment (standalone)
   ['Experiment spec.templates[].selector.matchExpressions', { support: 'notSimulated', note: 'only selector.matchLabels is supported' }],
-  ['Experiment spec.measurementRetention', { support: 'notSimulated', note: 'custom measurement retention' }],
   ['Experiment spec.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
   ['Experiment spec.analyses[].args[].valueFrom', { support: 'notSimulated', note: 'arguments read from Secrets or fields (use value, with {{templates.<name>.podTemplateHash}} placeholders)' }],
   ['AnalysisTemplate spec.metrics[].provider.prometheus.rangeQuery', { support: 'notSimulated', note: 'range queries' }],
@@ -188,6 +210,17 @@ export const listSchema = obj('List', { apiVersion: str, kind: str, metadata: an
 // ---------------------------------------------------------------------------------------------
 // Analysis (analysis_types.go)
 
+/** AnalysisRunMetadata (types.go): labels/annotations put on the AnalysisRuns (FIELD_SUPPORT: noEffect). */
+const analysisRunMetadata = obj('AnalysisRunMetadata', { labels: stringMap, annotations: stringMap });
+/** WebMetricHeader (analysis_types.go), also Prometheus headers. */
+const headers = list(obj('WebMetricHeader', { key: str, value: str }, { required: { key: 'every header needs a key', value: 'every header needs a value' } }));
+
+/** Authentication (analysis_types.go): credentials for a real metrics endpoint (FIELD_SUPPORT: noEffect). */
+const authentication = obj('Authentication', {
+  sigv4: obj('Sigv4Config', { region: str, profile: str, roleArn: str }),
+  oauth2: obj('OAuth2Config', { tokenUrl: str, clientId: str, clientSecret: str, scopes: list(str) }),
+});
+
 const dryRun = obj('DryRun', { metricName: str }, { required: { metricName: 'dryRun entries need a metricName (a regular expression)' } });
 const measurementRetention = obj('MeasurementRetention', { metricName: str, limit: int });
 
@@ -209,10 +242,10 @@ const prometheusMetric = obj(
   {
     address: str,
     query: str,
-    authentication: any,
+    authentication,
     timeout: int64,
     insecure: bool,
-    headers: any,
+    headers,
     rangeQuery: any,
   },
   { required: { query: 'a prometheus metric needs a query' } },
@@ -223,20 +256,20 @@ const webMetric = obj(
   {
     method: { type: 'string', expect: 'GET, POST or PUT' },
     url: str,
-    headers: any,
+    headers,
     body: str,
     timeoutSeconds: int64,
     jsonPath: str,
     insecure: bool,
     jsonBody: any,
-    authentication: any,
+    authentication,
   },
   { required: { url: 'a web metric needs a url' } },
 );
 
 const jobMetric = obj(
   'JobMetric',
-  { metadata: any, spec: any },
+  { metadata: obj('ObjectMeta', { labels: stringMap, annotations: stringMap }), spec: any },
   { required: { spec: 'a job metric needs spec (a batch/v1 JobSpec with a pod template)' } },
 );
 
@@ -325,7 +358,7 @@ const rolloutAnalysisFields: Record<string, FieldSchema> = {
   args: list(analysisRunArgument),
   dryRun: list(dryRun),
   measurementRetention: list(measurementRetention),
-  analysisRunMetadata: any,
+  analysisRunMetadata,
 };
 const rolloutAnalysisRequired = { templates: 'analysis needs templates: a list of {templateName: ...}' };
 
@@ -370,7 +403,7 @@ const rolloutExperimentStep = obj(
     duration: goDuration,
     analyses: list(rolloutExperimentAnalysis),
     dryRun: list(dryRun),
-    analysisRunMetadata: any,
+    analysisRunMetadata,
     scaleDownDelaySeconds: int,
   },
   { required: { templates: 'an experiment step needs templates: a list of {name, specRef: stable|canary, replicas}' } },
@@ -457,6 +490,12 @@ const trafficRouting = obj('RolloutTrafficRouting', {
   maxTrafficWeight: int,
 });
 
+/** AntiAffinity (types.go): scheduling preferences between old and new pods (FIELD_SUPPORT: noEffect). */
+const antiAffinity = obj('AntiAffinity', {
+  preferredDuringSchedulingIgnoredDuringExecution: obj('PreferredDuringSchedulingIgnoredDuringExecution', { weight: int }, { required: { weight: 'preferredDuringSchedulingIgnoredDuringExecution needs a weight' } }),
+  requiredDuringSchedulingIgnoredDuringExecution: obj('RequiredDuringSchedulingIgnoredDuringExecution', {}),
+});
+
 const canaryStrategy = obj('CanaryStrategy', {
   canaryService: str,
   stableService: str,
@@ -465,7 +504,7 @@ const canaryStrategy = obj('CanaryStrategy', {
   maxUnavailable: { type: 'intOrString', expect: 'an integer or a percentage such as "25%"' },
   maxSurge: { type: 'intOrString', expect: 'an integer or a percentage such as "25%"' },
   analysis: rolloutAnalysisBackground,
-  antiAffinity: any,
+  antiAffinity,
   canaryMetadata: any,
   stableMetadata: any,
   scaleDownDelaySeconds: int,
@@ -489,11 +528,11 @@ const blueGreenStrategy = obj(
     previewReplicaCount: int,
     autoPromotionEnabled: bool,
     autoPromotionSeconds: int,
-    maxUnavailable: any,
+    maxUnavailable: { type: 'intOrString', expect: 'an integer or a percentage such as "25%"' },
     scaleDownDelaySeconds: int,
     scaleDownDelayRevisionLimit: int,
     prePromotionAnalysis: rolloutAnalysis,
-    antiAffinity: any,
+    antiAffinity,
     postPromotionAnalysis: rolloutAnalysis,
     previewMetadata: any,
     activeMetadata: any,
@@ -592,7 +631,7 @@ export const experimentSchema = obj(
         scaleDownDelaySeconds: int,
         dryRun: list(dryRun),
         measurementRetention: list(measurementRetention),
-        analysisRunMetadata: any,
+        analysisRunMetadata,
       },
       { required: { templates: 'an Experiment needs spec.templates' } },
     ),

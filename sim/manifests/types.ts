@@ -339,6 +339,7 @@ export interface Experiment {
     readonly analyses: readonly ExperimentAnalysisRef[];
     readonly scaleDownDelaySeconds: number | undefined;
     readonly dryRun: readonly { readonly metricName: string }[];
+    readonly measurementRetention: readonly { readonly metricName: string; readonly limit: number }[];
   };
   readonly position: SourcePosition;
 }

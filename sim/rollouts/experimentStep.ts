@@ -167,6 +167,8 @@ export function experimentFromStep(rollout: SimRollout, step: RolloutExperimentS
       analyses: step.analyses.map((a) => ({ ...a, args: a.args.map((arg) => resolveStepArg(arg, rollout, stableRS, newRS)) })),
       scaleDownDelaySeconds: step.scaleDownDelaySeconds,
       dryRun: step.dryRun,
+      // rollout/experiment.go GetExperimentFromTemplate: RolloutExperimentStep has no retention rules.
+      measurementRetention: [],
     },
   };
 }

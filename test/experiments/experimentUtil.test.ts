@@ -23,6 +23,7 @@ function experiment(spec: Partial<ExperimentSpec> = {}, status: Partial<Experime
     analyses: [],
     scaleDownDelaySeconds: undefined,
     dryRun: [],
+    measurementRetention: [],
     ...spec,
   }, 0);
   ex.status = { ...emptyExperimentStatus(), ...status };

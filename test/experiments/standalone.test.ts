@@ -57,6 +57,32 @@ describe('a standalone Experiment', () => {
   });
 });
 
+describe("an Experiment's measurementRetention", () => {
+  // experiments/experiment.go reconcileAnalysisRun passes spec.measurementRetention into every
+  // AnalysisRun; a rule that matches no metric is a spec error of the run
+  // (utils/analysis/helpers.go GetMeasurementRetentionMetrics).
+  const withRetention = (metricName: string) =>
+    run(
+      [
+        rolloutYaml({ replicas: 1, canary: 'steps:\n  - pause: {}' }),
+        experiment(`  duration: 1m\n  measurementRetention: [{ metricName: ${metricName}, limit: 20 }]\n${abTemplates}\n  analyses:\n    - { name: check, templateName: compare, args: [] }`),
+        ok,
+      ],
+      { untilMs: 3 * 60_000, changeAtMs: null, startupMs: 2000 },
+    );
+
+  it('reaches the AnalysisRun: a rule for metric m is accepted and the run succeeds', () => {
+    expect(withRetention('m').analysisRuns.map((a) => [a.name, a.phase])).toEqual([['ab-check', 'Successful']]);
+  });
+
+  it("a rule matching no metric errors the AnalysisRun with upstream's message", () => {
+    const runs = withRetention('nomatch').analysisRuns;
+    expect(runs.map((a) => a.name)).toEqual(['ab-check']);
+    expect(runs[0]!.phase).toBe('Error');
+    expect(runs[0]!.message).toMatch(/measurementRetention\[0\]: Rule didn't match any metric name\(s\)/);
+  });
+});
+
 describe('a template that never becomes available', () => {
   // progressDeadlineSeconds 60, pods take 90 s: the template fails at lastTransitionTime + 60 s.
   const r = run(

@@ -199,7 +199,12 @@ describe('Experiment manifests', () => {
       template: { metadata: { labels: { app: bar } }, spec: { containers: [{ name: a, image: x }] } }`),
     );
     expect(mismatch[0]!.message).toMatch(/`selector` does not match template `labels`: missing or different: app=foo/);
-    const retention = errorsOf(experimentManifest(`  measurementRetention: [{ metricName: m, limit: 5 }]\n  templates: []`));
-    expect(retention[0]!.message).toMatch(/`spec.measurementRetention` is not simulated by rehearse yet/);
+    const matchExpressions = errorsOf(
+      experimentManifest(`  templates:
+    - name: b
+      selector: { matchExpressions: [{ key: app, operator: In, values: [b] }] }
+      template: { metadata: { labels: { app: b } }, spec: { containers: [{ name: a, image: x }] } }`),
+    );
+    expect(matchExpressions.map((e) => e.message)).toContainEqual(expect.stringMatching(/`spec.templates\[\].selector.matchExpressions` is not simulated by rehearse yet/));
   });
 });

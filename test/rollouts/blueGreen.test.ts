@@ -156,6 +156,22 @@ describe('pre-promotion analysis failing (defaults otherwise)', () => {
   });
 });
 
+describe('pre-promotion analysis measurementRetention reaches the AnalysisRun', () => {
+  // rollout/analysis.go newAnalysisRunFromRollout passes the RolloutAnalysis's measurementRetention
+  // (as for canary steps); a rule that matches no metric is a spec error of the run
+  // (utils/analysis/helpers.go GetMeasurementRetentionMetrics).
+  it('a rule matching no metric errors the run and aborts the update', () => {
+    const r = bgRun('activeService: demo-active\nprePromotionAnalysis: {templates: [{templateName: always-ok}], measurementRetention: [{metricName: nomatch, limit: 20}]}');
+    expect(r.analysisRuns.map((a) => [a.name, a.phase])).toEqual([[`${NEW}-2-pre`, 'Error']]);
+    expect(r.analysisRuns[0]!.message).toMatch(/measurementRetention\[0\]: Rule didn't match any metric name\(s\)/);
+  });
+
+  it('a rule for the metric is accepted and the run succeeds', () => {
+    const r = bgRun('activeService: demo-active\nprePromotionAnalysis: {templates: [{templateName: always-ok}], measurementRetention: [{metricName: fine, limit: 20}]}');
+    expect(r.analysisRuns.map((a) => [a.name, a.phase])).toEqual([[`${NEW}-2-pre`, 'Successful']]);
+  });
+});
+
 describe('post-promotion analysis failing: rolled back as v1.9.1 does', () => {
   const r = bgRun('activeService: demo-active\npreviewService: demo-preview\npostPromotionAnalysis: {templates: [{templateName: always-fails}]}');
 

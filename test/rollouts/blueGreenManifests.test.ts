@@ -153,6 +153,13 @@ describe('validation errors with file and line', () => {
     expect(errors[1]!.message).toMatch(/^AnalysisTemplate "missing" not found/);
   });
 
+  it('spec.restartAt is refused: pod restarts are modelled for canary only', () => {
+    const text = blueGreenRolloutYaml({ blueGreen: 'activeService: demo-active', extraSpec: 'restartAt: "2026-01-01T00:00:00Z"' });
+    const errors = errorsOf([text, ...SERVICES]);
+    expect(errors).toEqual([expect.objectContaining({ field: 'spec.restartAt', line: lineOf(text, 'restartAt') })]);
+    expect(errors[0]!.message).toMatch(/^`spec.restartAt` is not simulated by rehearse yet on a blue-green Rollout/);
+  });
+
   it('a negative previewReplicaCount', () => {
     const errors = errorsOf([blueGreenRolloutYaml({ blueGreen: 'activeService: demo-active\npreviewReplicaCount: -1' }), ...SERVICES]);
     expect(errors).toEqual([expect.objectContaining({ field: 'spec.strategy.blueGreen.previewReplicaCount', message: 'must be greater than or equal to 0, got -1.' })]);
