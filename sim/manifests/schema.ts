@@ -61,7 +61,6 @@ export const FIELD_SUPPORT: ReadonlyMap<string, FieldSupportEntry> = new Map<str
   ['Rollout spec.strategy.blueGreen.antiAffinity', { support: 'noEffect', note: 'pod scheduling is not modelled' }],
   ['Rollout spec.strategy.blueGreen.activeMetadata', { support: 'notSimulated', note: 'extra labels/annotations on active pods' }],
   ['Rollout spec.strategy.blueGreen.previewMetadata', { support: 'notSimulated', note: 'extra labels/annotations on preview pods' }],
-  ['Rollout spec.strategy.blueGreen.maxUnavailable', { support: 'notSimulated', note: 'only used by pod restarts (spec.restartAt), which are not modelled for blue-green' }],
   // Pre/post-promotion analyses are RolloutAnalysis like a canary's: dryRun and measurementRetention are carried into the AnalysisRun.
   ['Rollout spec.strategy.blueGreen.prePromotionAnalysis.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],
   ['Rollout spec.strategy.blueGreen.postPromotionAnalysis.analysisRunMetadata', { support: 'noEffect', note: 'labels/annotations on AnalysisRuns' }],

@@ -122,11 +122,6 @@ export function validateRolloutSpec(rollout: Rollout, index: PositionIndex, base
   if (spec.restartAt !== undefined && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(spec.restartAt)) {
     emit('spec.restartAt', `expected an RFC 3339 time such as "2026-01-01T00:00:00Z", got ${JSON.stringify(spec.restartAt)}.`);
   }
-  // Pod restarts (rollout/restart.go) are modelled for canary only (sim/rollouts/restart.ts); the
-  // blue-green reconcile does not call the restarter, so refuse rather than ignore it.
-  if (spec.restartAt !== undefined && spec.strategy.blueGreen !== undefined) {
-    emit('spec.restartAt', '`spec.restartAt` is not simulated by rehearse yet on a blue-green Rollout (pod restarts are modelled for canary only). Remove it to rehearse the rest of this Rollout.');
-  }
   const progressDeadline = spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
   const minReady = spec.minReadySeconds ?? 0;
   if (progressDeadline <= minReady) {

@@ -24,6 +24,10 @@ import {
   getScaleDownRevisionLimit,
 } from './defaults.js';
 import { PauseContext } from './pause.js';
+import { blueGreenMaxUnavailable } from './blueGreenRestart.js';
+import { reconcilePodRestarts } from './restart.js';
+import { reconcileRevisionHistoryLimit } from './revisionHistory.js';
+import { isRollbackWithinWindow } from './rollbackWindow.js';
 import {
   blueGreenOf,
   blueGreenRolloutHealthy,
@@ -121,6 +125,7 @@ export class BlueGreenReconcile {
       paused: this.ro.paused,
       hasPreviewService: (this.bg.previewService ?? '') !== '',
       hasPostPromotionAnalysis: this.bg.postPromotionAnalysis !== undefined,
+      restartAt: this.ro.restartAt,
     };
   }
 
@@ -145,6 +150,8 @@ export class BlueGreenReconcile {
     // newRolloutContext: aborting a fully promoted rollout is a no-op (rolloututil.IsFullyPromoted
     // compares the hashes only).
     if (this.prev.stableRS === this.prev.currentPodHash && this.pause.isAborted()) this.pause.removeAbort();
+    // newRolloutContext: the new status starts from the stored restartedAt (SetRestartedAt overrides).
+    this.newStatus.restartedAt = this.prev.restartedAt;
 
     this.checkPausedConditions();
     if (this.isScalingEvent()) {
@@ -279,7 +286,9 @@ export class BlueGreenReconcile {
       this.syncRolloutStatusBlueGreen(previewSvc, activeSvc);
       return;
     }
-    // Pod restarts (spec.restartAt) are not simulated (FIELD_SUPPORT).
+    // rollout/bluegreen.go rolloutBlueGreen calls podRestarter.Reconcile and, unlike the canary,
+    // carries on whatever it evicted.
+    this.reconcilePodRestarts();
     this.reconcileBlueGreenReplicaSets();
     this.reconcileBlueGreenPause(activeSvc);
     this.reconcileActiveService(activeSvc);
@@ -391,7 +400,31 @@ export class BlueGreenReconcile {
     if (this.stableRS) this.scaleReplicaSetAndRecordEvent(this.stableRS, this.replicas);
     this.reconcileNewReplicaSet();
     this.reconcileOtherReplicaSets();
-    // reconcileRevisionHistoryLimit deletes old ReplicaSets at 0 replicas; deletion is not modelled.
+    // rollout/bluegreen.go reconcileBlueGreenReplicaSets ends with reconcileRevisionHistoryLimit.
+    reconcileRevisionHistoryLimit(this.otherRSs, this.ro.manifest.spec.revisionHistoryLimit, this.c.options.cluster);
+  }
+
+  // rollout/restart.go RolloutPodRestarter.Reconcile (sim/rollouts/restart.ts), with
+  // replicasetutil.MaxUnavailable's blue-green branch (sim/rollouts/blueGreenRestart.ts).
+  private reconcilePodRestarts(): void {
+    const outcome = reconcilePodRestarts(
+      {
+        nowMs: this.now,
+        restartAt: this.ro.restartAt,
+        restartedAt: this.prev.restartedAt,
+        replicas: this.replicas,
+        maxUnavailable: blueGreenMaxUnavailable(this.replicas, this.bg.maxUnavailable),
+        allRSs: this.allRSs,
+      },
+      this.c.options.cluster,
+      (ms) => this.c.enqueueAfter(ms),
+    );
+    if (outcome.done) this.newStatus.restartedAt = this.ro.restartAt; // SetRestartedAt
+  }
+
+  // rollout/sync.go isRollbackWithinWindow (sim/rollouts/rollbackWindow.ts)
+  private isRollbackWithinWindow(): boolean {
+    return isRollbackWithinWindow(this.newRS, this.stableRS, this.allRSs, this.ro.rollbackWindowRevisions);
   }
 
   // rollout/replicaset.go removeScaleDownDeadlines (on the live objects; this reconcile keeps its read view)
@@ -585,7 +618,7 @@ export class BlueGreenReconcile {
     const analysis = this.c.options.analysis;
     const rollbackToScaleDownDelay = this.newRS !== undefined && this.view(this.newRS).scaleDownDeadline !== undefined;
     const initialDeploy = this.prev.stableRS === '';
-    if (this.pause.isAborted() || this.prev.promoteFull || rollbackToScaleDownDelay || initialDeploy) {
+    if (this.pause.isAborted() || this.prev.promoteFull || rollbackToScaleDownDelay || initialDeploy || this.isRollbackWithinWindow()) {
       for (const ar of [this.preAR, this.postAR, ...this.otherARs]) if (ar) analysis.terminate(ar);
       this.setCurrentAnalysisRuns(this.preAR, this.postAR);
       return;
@@ -723,7 +756,7 @@ export class BlueGreenReconcile {
     newStatus.stableRS = this.prev.stableRS;
     const bg = newStatus.blueGreen!;
     if (this.checkPodSpecChange()) this.resetRolloutStatus(newStatus);
-    if (this.prev.promoteFull) {
+    if (this.prev.promoteFull || this.isRollbackWithinWindow()) {
       this.pause.clearPauseConditions();
       this.pause.removeAbort();
     }
@@ -750,6 +783,8 @@ export class BlueGreenReconcile {
     this.pause.clearPauseConditions();
     this.pause.removeAbort();
     newStatus.promoteFull = false;
+    // Upstream also calls SetRestartedAt here, but it writes c.newStatus after calculateBaseStatus
+    // copied it by value into the status being built: no effect on what blue-green persists.
     const bg = newStatus.blueGreen!;
     bg.prePromotionAnalysisRunStatus = undefined;
     bg.postPromotionAnalysisRunStatus = undefined;
@@ -778,6 +813,7 @@ export class BlueGreenReconcile {
     if (bg.activeSelector === '') return 'Initial deploy';
     if (bg.activeSelector !== newStatus.currentPodHash) return '';
     if (this.prev.promoteFull) return 'Full promotion requested';
+    if (this.isRollbackWithinWindow()) return 'Rollback within window';
     if (this.pause.isAborted()) return '';
     if (this.bg.postPromotionAnalysis) {
       // Moving back to an RS still inside its scale-down delay skips post-promotion analysis.

@@ -52,7 +52,6 @@ describe('FIELD_SUPPORT', () => {
       noEffect     Rollout spec.strategy.blueGreen.antiAffinity — pod scheduling is not modelled
       notSimulated Rollout spec.strategy.blueGreen.activeMetadata — extra labels/annotations on active pods
       notSimulated Rollout spec.strategy.blueGreen.previewMetadata — extra labels/annotations on preview pods
-      notSimulated Rollout spec.strategy.blueGreen.maxUnavailable — only used by pod restarts (spec.restartAt), which are not modelled for blue-green
       noEffect     Rollout spec.strategy.blueGreen.prePromotionAnalysis.analysisRunMetadata — labels/annotations on AnalysisRuns
       noEffect     Rollout spec.strategy.blueGreen.postPromotionAnalysis.analysisRunMetadata — labels/annotations on AnalysisRuns
       noEffect     Rollout spec.strategy.canary.antiAffinity — pod scheduling is not modelled
