@@ -42,6 +42,11 @@ export interface DataPlaneOptions {
   readonly warn: (message: string) => void;
 }
 
+/** The blue-green active Service, read defensively: the strategy is being added to the Rollout model. */
+function blueGreenActiveService(rollout: Rollout): string | undefined {
+  return (rollout.spec.strategy as { blueGreen?: { activeService?: string } }).blueGreen?.activeService;
+}
+
 interface RealPods {
   /** Live pods of the ReplicaSet in the order they started, with whether we reported them Ready. */
   readonly pods: Map<string, boolean>;
@@ -87,6 +92,9 @@ export class DataPlaneMirror {
     let routing: Routing;
     if (this.router) {
       routing = { kind: 'weighted', router: this.router, canaryService: this.cluster.services.get(canary.canaryService!)!, stableService: this.cluster.services.get(canary.stableService!)! };
+    } else if (blueGreenActiveService(rollout) !== undefined && scenario.traffic.service === undefined && this.cluster.services.has(blueGreenActiveService(rollout)!)) {
+      // Blue-green (as sim/world.ts routes it): users' traffic reaches the pods the active Service selects.
+      routing = { kind: 'service', service: this.cluster.services.get(blueGreenActiveService(rollout)!)! };
     } else if (scenario.traffic.service !== undefined && this.cluster.services.has(scenario.traffic.service)) {
       routing = { kind: 'service', service: this.cluster.services.get(scenario.traffic.service)! };
     } else {
