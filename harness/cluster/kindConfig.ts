@@ -3,8 +3,8 @@
 // dajudge/kindcontainer's KindContainer and of kind itself: kind pkg/cluster/internal/kubeadm/config.go
 // uses kubeadm.k8s.io/v1beta3 for 1.23 ≤ Kubernetes < 1.36), the CNI manifest templating, and
 // where the in-cluster Argo controller can reach the harness's Prometheus API server.
-import { loadAllYaml } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { loadManifests } from './kubeApi.js';
 
 /** kindest/node for Kubernetes 1.34 as published with kind v0.30.0 (tag and digest from its release notes). */
 export const KIND_NODE_IMAGE = 'kindest/node:v1.34.0@sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a';
@@ -91,13 +91,12 @@ export function kindPrometheusEndpoint(platform: NodeJS.Platform, dockerGateway:
 
 /**
  * The Kubernetes objects of a multi-document manifest (empty documents dropped), in client-node's
- * model form (loadAllYaml), so that KubernetesObjectApi serialises every field back — a plain YAML
+ * model form (loadManifests), so that KubernetesObjectApi serialises every field back — a plain YAML
  * parse loses keys such as `x-kubernetes-int-or-string` in CRD schemas.
  */
 export function parseManifests(text: string): { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }[] {
   const out: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }[] = [];
-  for (const obj of loadAllYaml(text) as ({ apiVersion?: string; kind?: string; metadata?: { name?: string } } | null | undefined)[]) {
-    if (obj === null || obj === undefined) continue;
+  for (const obj of loadManifests(text) as { apiVersion?: string; kind?: string; metadata?: { name?: string } }[]) {
     if (!obj.apiVersion || !obj.kind || !obj.metadata?.name) throw new Error(`manifest document without apiVersion/kind/metadata.name: ${JSON.stringify(obj).slice(0, 120)}`);
     out.push(obj as { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } });
   }

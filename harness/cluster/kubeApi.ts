@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ApiextensionsV1Api, CoreV1Api, loadAllYaml, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, CoreV1Api, loadYaml, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
 import { waitUntil, type WaitOptions } from './wait.js';
 
 /** The HTTP status of a client-node ApiException (undefined for other errors). */
@@ -22,6 +23,25 @@ export function isAlreadyExists(err: unknown): boolean {
 }
 
 /**
+ * The objects of a multi-document YAML text in client-node's model form: each non-empty document
+ * goes through client-node's loadYaml, which maps wire names to the model's property names
+ * (`x-kubernetes-int-or-string` → `x_kubernetes_int_or_string`). A plain YAML parse would have
+ * client-node's serializer silently drop such keys on the way out. (loadAllYaml itself fails on
+ * empty documents, which install manifests contain.)
+ */
+export function loadManifests(text: string): unknown[] {
+  const out: unknown[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) throw new Error(`YAML error: ${doc.errors[0]?.message ?? ''}`);
+    const js: unknown = doc.toJS();
+    if (js === null || js === undefined) continue;
+    // JSON is YAML: hand the parsed document to client-node's model mapping.
+    out.push(loadYaml<unknown>(JSON.stringify(js)));
+  }
+  return out;
+}
+
+/**
  * The CustomResourceDefinitions in YAML files (multi-document files allowed; other kinds refused).
  * Read with client-node's loadAllYaml, which maps wire names to its model's property names
  * (`x-kubernetes-int-or-string` → `x_kubernetes_int_or_string`): a plain YAML parse would
@@ -30,8 +50,7 @@ export function isAlreadyExists(err: unknown): boolean {
 export function readCrdFiles(files: readonly string[]): V1CustomResourceDefinition[] {
   const crds: V1CustomResourceDefinition[] = [];
   for (const file of files) {
-    for (const obj of loadAllYaml(readFileSync(file, 'utf8')) as (V1CustomResourceDefinition | null)[]) {
-      if (obj === null || obj === undefined) continue;
+    for (const obj of loadManifests(readFileSync(file, 'utf8')) as V1CustomResourceDefinition[]) {
       if (obj.kind !== 'CustomResourceDefinition') throw new Error(`${basename(file)}: expected a CustomResourceDefinition, found kind ${String(obj.kind)}`);
       crds.push(obj);
     }

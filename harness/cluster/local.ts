@@ -129,7 +129,8 @@ export class LocalBackend implements ClusterBackend {
     const dir = mkdtempSync(join(tmpdir(), 'rehearse-cluster-'));
     const logDir = join(dir, 'logs');
     mkdirSync(logDir);
-    const supervisor = new Supervisor({ logDir, removeOnStop: [dir] });
+    // With keepArtifacts the run directory survives even the process-exit safety net.
+    const supervisor = new Supervisor({ logDir, removeOnStop: options.keepArtifacts ? [] : [dir] });
     const health = (): void => supervisor.assertHealthy();
     let kubelet: HarnessKubelet | undefined;
 
