@@ -27,7 +27,7 @@ import { DEFAULT_BUCKETS_SECONDS } from '../../sim/traffic/behaviour.js';
 import type { LoadProfile } from '../../sim/traffic/load.js';
 import { TrafficRouter } from '../../sim/traffic/router.js';
 import { currentRoutes, type Routing } from '../../sim/traffic/routing.js';
-import { TrafficModel } from '../../sim/traffic/trafficModel.js';
+import { TrafficModel, type TrafficModelOptions } from '../../sim/traffic/trafficModel.js';
 import { POD_TEMPLATE_HASH_LABEL } from './observe.js';
 
 export interface DataPlaneOptions {
@@ -42,6 +42,11 @@ export interface DataPlaneOptions {
   readonly warn: (message: string) => void;
 }
 
+/** The blue-green active Service, read defensively: the strategy is being added to the Rollout model. */
+function blueGreenActiveService(rollout: Rollout): string | undefined {
+  return (rollout.spec.strategy as { blueGreen?: { activeService?: string } }).blueGreen?.activeService;
+}
+
 interface RealPods {
   /** Live pods of the ReplicaSet in the order they started, with whether we reported them Ready. */
   readonly pods: Map<string, boolean>;
@@ -53,6 +58,8 @@ export class DataPlaneMirror {
   readonly router: TrafficRouter | undefined;
   private readonly cluster: Cluster;
   private readonly traffic: TrafficModel;
+  /** Blue-green preview traffic (`spec.traffic.preview`), as sim/world.ts plays it; undefined without. */
+  private readonly previewTraffic: TrafficModel | undefined;
   private readonly scraper: Scraper;
   private readonly byHash = new Map<string, ReplicaSet>();
   private readonly realPods = new Map<string, RealPods>();
@@ -87,6 +94,9 @@ export class DataPlaneMirror {
     let routing: Routing;
     if (this.router) {
       routing = { kind: 'weighted', router: this.router, canaryService: this.cluster.services.get(canary.canaryService!)!, stableService: this.cluster.services.get(canary.stableService!)! };
+    } else if (blueGreenActiveService(rollout) !== undefined && scenario.traffic.service === undefined && this.cluster.services.has(blueGreenActiveService(rollout)!)) {
+      // Blue-green (as sim/world.ts routes it): users' traffic reaches the pods the active Service selects.
+      routing = { kind: 'service', service: this.cluster.services.get(blueGreenActiveService(rollout)!)! };
     } else if (scenario.traffic.service !== undefined && this.cluster.services.has(scenario.traffic.service)) {
       routing = { kind: 'service', service: this.cluster.services.get(scenario.traffic.service)! };
     } else {
@@ -110,6 +120,25 @@ export class DataPlaneMirror {
       },
       routes: () => currentRoutes(this.cluster, routing),
     });
+    // Preview traffic shares the users' counters (`shareWith`), so the scraper sees both; read
+    // defensively, as the scenario field and the option come with the blue-green work.
+    const preview = (scenario.traffic as { preview?: { rps: number } }).preview;
+    const previewName = (rollout.spec.strategy as { blueGreen?: { previewService?: string } }).blueGreen?.previewService;
+    const previewService = previewName ? this.cluster.services.get(previewName) : undefined;
+    this.previewTraffic =
+      preview && previewService
+        ? new TrafficModel({
+            random: streams.stream('traffic/preview'),
+            load: { kind: 'constant', rps: preview.rps },
+            bucketsSeconds: DEFAULT_BUCKETS_SECONDS,
+            behaviourOf: (rs: ReplicaSet) => {
+              const v = behaviour(rs.template);
+              return { errorRatio: v.errorRatio, latencyP50Ms: v.latencyP50Ms, latencyP99Ms: v.latencyP99Ms };
+            },
+            routes: () => currentRoutes(this.cluster, { kind: 'service', service: previewService }),
+            shareWith: this.traffic,
+          } as TrafficModelOptions)
+        : undefined;
     this.scraper = new Scraper({
       store: this.store,
       cluster: this.cluster,
@@ -122,12 +151,14 @@ export class DataPlaneMirror {
     });
     this.cluster.onChange((change) => {
       this.traffic.routingChanged(this.kernel.nowMs);
+      this.previewTraffic?.routingChanged(this.kernel.nowMs);
       if (change.kind === 'podStatus' || change.kind === 'replicaSetScaled') this.syncReadiness(change.rs);
     });
     this.router?.onChange(() => this.traffic.routingChanged(this.kernel.nowMs));
     const interval = scenario.metrics.scrapeIntervalMs;
     const observe = (): void => {
       this.traffic.tick(this.kernel.nowMs);
+      this.previewTraffic?.tick(this.kernel.nowMs);
       for (const rs of this.cluster.replicaSets) if (rs.statusReplicas === 0) this.traffic.resetCounters(rs);
       this.scraper.scrape(this.kernel.nowMs);
       this.kernel.after(interval, Priority.observe, 'scrape', observe);
