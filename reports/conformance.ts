@@ -11,8 +11,7 @@ export interface ConformanceRun {
 }
 
 /** agrees: no divergence at all; known: only known differences (knownDifferences.ts); diverges: anything else. */
-export function verdictOf(r: ScenarioConformance): 'agrees' | 'known' | 'diverges' | 'pending' | 'failed' {
-  if (r.status === 'pending') return 'pending';
+export function verdictOf(r: ScenarioConformance): 'agrees' | 'known' | 'diverges' | 'failed' {
   if (r.status === 'failed') return 'failed';
   if (r.diff.agree) return 'agrees';
   return r.classified.unexplained.length === 0 ? 'known' : 'diverges';
@@ -40,8 +39,7 @@ export function renderConformanceText(run: ConformanceRun): string[] {
   const out: string[] = [];
   for (const r of run.results) {
     const v = verdictOf(r);
-    if (r.status === 'pending') out.push(`- ${r.name}: pending (${r.reason})`);
-    else if (r.status === 'failed') out.push(`✗ ${r.name}: the real run failed: ${r.error}`);
+    if (r.status === 'failed') out.push(`✗ ${r.name}: the real run failed: ${r.error}`);
     else {
       const mark = v === 'agrees' ? '✓' : v === 'known' ? '~' : '✗';
       out.push(`${mark} ${r.name}: simulated ${r.simulated.outcome}, real ${r.real.outcome} · ${r.diff.compared.events} events, ${r.diff.compared.decisions} decisions, ${r.diff.compared.analysis} AnalysisRuns compared · ${r.diff.divergences.length} divergence(s), ${r.classified.known.length} of them known · ${seconds(r.wallMs)}`);
@@ -59,9 +57,8 @@ export function renderConformanceText(run: ConformanceRun): string[] {
   const compared = run.results.filter((r) => r.status === 'compared');
   const agree = run.results.filter((r) => verdictOf(r) === 'agrees').length;
   const known = run.results.filter((r) => verdictOf(r) === 'known').length;
-  const pending = run.results.filter((r) => r.status === 'pending').length;
   const tol = compared[0]?.status === 'compared' ? compared[0].diff.tolerance : undefined;
-  out.push('', `${agree} of ${compared.length} scenarios agree exactly${known ? `, ${known} but for known differences` : ''}${pending ? `, ${pending} pending` : ''} · cluster ${run.cluster} · wall time ${seconds(run.wallMs)}${tol ? ` · time tolerance max(${tol.absoluteMs / 1000}s, ${tol.relative * 100}%)` : ''}`);
+  out.push('', `${agree} of ${compared.length} scenarios agree exactly${known ? `, ${known} but for known differences` : ''} · cluster ${run.cluster} · wall time ${seconds(run.wallMs)}${tol ? ` · time tolerance max(${tol.absoluteMs / 1000}s, ${tol.relative * 100}%)` : ''}`);
   return out;
 }
 
@@ -75,7 +72,6 @@ export function renderConformanceMarkdown(run: ConformanceRun): string {
       const v = verdictOf(r);
       out.push(`| \`${r.name}\` | ${r.simulated.outcome} | ${r.real.outcome} | ${r.diff.divergences.length} (${r.classified.known.length} known) | ${seconds(r.wallMs)} | ${v === 'agrees' ? '✅' : v === 'known' ? '🟡' : '❌'} ${VERDICT_TEXT[v as keyof typeof VERDICT_TEXT]} |`);
     }
-    else if (r.status === 'pending') out.push(`| \`${r.name}\` | — | — | — | — | ⏸ pending: ${r.reason} |`);
     else out.push(`| \`${r.name}\` | — | — | — | — | ❌ failed: ${r.error.replace(/\|/g, '\\|')} |`);
   }
   for (const r of run.results) {

@@ -23,7 +23,7 @@ interface ConformArgs {
 
 const KINDS: readonly ClusterKind[] = ['local', 'kind', 'kubeconfig'];
 
-/** Scenario files: files as given, folders as conformance suites (runnable, then .pending/). */
+/** Scenario files: files as given, folders as conformance suites . */
 export function conformanceFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
   for (const p of paths) {

@@ -1,6 +1,5 @@
 // One conformance check: the scenario in the simulator, then on the real cluster for as long as
 // the simulated run took to decide (horizon.ts), both traces normalised and diffed.
-import { InputError } from '../../sim/diagnostics.js';
 import { runScenario } from '../../sim/world.js';
 import type { RunningCluster } from '../cluster/backend.js';
 import { loadScenarioFile } from '../runInputs.js';
@@ -9,8 +8,6 @@ import { recordingHorizonMs } from './horizon.js';
 import { classifyDivergences, type ClassifiedDivergences } from './knownDifferences.js';
 import { normaliseTrace, type NormalisedTrace } from './normalise.js';
 import { playOnCluster } from './realRun.js';
-import { PENDING } from './suite.js';
-import { basename } from 'node:path';
 
 export type ScenarioConformance =
   | {
@@ -29,7 +26,6 @@ export type ScenarioConformance =
       /** Where the real run's events were read: the controller's log (complete) or the API's Events (throttled). */
       readonly eventSource: string;
     }
-  | { readonly status: 'pending'; readonly file: string; readonly name: string; readonly reason: string }
   | { readonly status: 'failed'; readonly file: string; readonly name: string; readonly error: string };
 
 export interface ConformOptions {
@@ -49,16 +45,7 @@ export function controllerLogFrom(line: string): string | undefined {
 }
 
 export async function conformScenario(cluster: RunningCluster, file: string, o: ConformOptions): Promise<ScenarioConformance> {
-  const fallbackName = basename(file).replace(/\.ya?ml$/, '');
-  let inputs;
-  try {
-    inputs = loadScenarioFile(file);
-  } catch (e) {
-    const reason = PENDING[basename(file)];
-    if (e instanceof InputError && reason) return { status: 'pending', file, name: fallbackName, reason };
-    throw e;
-  }
-  const { scenario, manifests } = inputs;
+  const { scenario, manifests } = loadScenarioFile(file);
   const tolerance = o.tolerance ?? DEFAULT_TOLERANCE;
   const sim = runScenario(scenario, manifests, { keepTrace: true });
   const horizonMs = recordingHorizonMs(sim.trace, tolerance);

@@ -17,29 +17,16 @@ function repositoryRoot(): string {
 
 export const SUITE_DIR = join(repositoryRoot(), 'scenarios', 'conformance');
 
-/** Why a scenario cannot run in the simulator yet (matched by file name). */
-export const PENDING: Readonly<Record<string, string>> = {
-  'pause-then-promote.yaml': 'needs operator actions in scenarios (spec.actions)',
-  'promote-full.yaml': 'needs operator actions in scenarios (spec.actions)',
-  'abort-then-retry.yaml': 'needs operator actions in scenarios (spec.actions)',
-  'set-canary-scale.yaml': 'needs setCanaryScale steps in the simulator',
-  'bluegreen-prepromotion-pass.yaml': 'needs the blueGreen strategy in the simulator',
-  'bluegreen-prepromotion-fail.yaml': 'needs the blueGreen strategy in the simulator',
-};
-
 export interface SuiteEntry {
   readonly file: string;
   readonly name: string;
-  /** Why the simulator may refuse it for now; undefined when it must run. */
-  readonly pendingReason: string | undefined;
 }
 
-/** The suite's scenario files (runnable ones, then those in .pending/), each group sorted by name. */
+/** The suite's scenario files, sorted by name. */
 export function suiteEntries(dir: string = SUITE_DIR): SuiteEntry[] {
-  const files = (d: string): string[] => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.yaml')).sort() : []);
-  const pendingDir = join(dir, '.pending');
-  return [
-    ...files(dir).map((f) => ({ file: join(dir, f), name: f.replace(/\.yaml$/, ''), pendingReason: PENDING[f] })),
-    ...files(pendingDir).map((f) => ({ file: join(pendingDir, f), name: f.replace(/\.yaml$/, ''), pendingReason: PENDING[f] ?? 'in .pending/ without a reason' })),
-  ];
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => ({ file: join(dir, f), name: f.replace(/\.yaml$/, '') }));
 }

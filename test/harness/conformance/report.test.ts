@@ -25,17 +25,18 @@ function compared(name: string, sim: NormalisedTrace, real: NormalisedTrace): Sc
 describe('conformance reports', () => {
   const agrees = compared('good', trace('simulated', [[0, 'RolloutUpdated']]), trace('real', [[400, 'RolloutUpdated']]));
   const diverges = compared('bad', trace('simulated', [[0, 'RolloutUpdated'], [5000, 'RolloutPaused']]), trace('real', [[300, 'RolloutUpdated']]));
-  const pending: ScenarioConformance = { status: 'pending', file: 'p.yaml', name: 'p', reason: 'needs blue-green' };
-  const run = { cluster: 'local', versions: { 'argo-rollouts': 'v1.9.1' }, results: [agrees, diverges, pending], wallMs: 90_000 };
+  const failed: ScenarioConformance = { status: 'failed', file: 'p.yaml', name: 'p', error: 'kube-apiserver exited' };
+  const run = { cluster: 'local', versions: { 'argo-rollouts': 'v1.9.1' }, results: [agrees, diverges, failed], wallMs: 90_000 };
 
   it('text: one line per scenario, divergences with both sides, the summary', () => {
     const text = renderConformanceText(run).join('\n');
     expect(text).toContain('✓ good: simulated promoted, real promoted');
     expect(text).toContain('✗ [events/missing] Rollout/web RolloutPaused: RolloutPaused: simulated at +5.000s, never on the real cluster');
-    expect(text).toContain('- p: pending (needs blue-green)');
-    expect(text).toContain('1 of 2 scenarios agree exactly, 1 pending · cluster local · wall time 90.0s · time tolerance max(2s, 10%)');
+    expect(text).toContain('✗ p: the real run failed: kube-apiserver exited');
+    expect(text).toContain('1 of 2 scenarios agree exactly · cluster local · wall time 90.0s · time tolerance max(2s, 10%)');
     expect(anyDivergence(run)).toBe(true);
-    expect(anyDivergence({ ...run, results: [agrees, pending] })).toBe(false);
+    expect(anyDivergence({ ...run, results: [agrees] })).toBe(false);
+    expect(anyDivergence({ ...run, results: [agrees, failed] })).toBe(true);
   });
 
   it('a divergence that is a known difference is reported as such and does not fail the run', () => {
@@ -51,7 +52,7 @@ describe('conformance reports', () => {
   it('Markdown table and JSON', () => {
     const md = renderConformanceMarkdown(run);
     expect(md).toContain('| `good` | promoted | promoted | 0 (0 known) | 41.0s | ✅ agrees |');
-    expect(md).toContain('| `p` | — | — | — | — | ⏸ pending: needs blue-green |');
+    expect(md).toContain('| `p` | — | — | — | — | ❌ failed: kube-apiserver exited |');
     expect(md).toContain('## bad');
     const json = conformanceJson(run);
     expect([json.agree, json.compared]).toEqual([1, 2]);

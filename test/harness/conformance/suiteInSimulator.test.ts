@@ -1,7 +1,5 @@
-// Every conformance scenario runs in the simulator with its expect block holding — except those
-// the simulator still refuses (an InputError) and the suite lists as pending, with the reason.
+// Every conformance scenario runs in the simulator with its expect block holding.
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../sim/diagnostics.js';
 import { runScenario } from '../../../sim/world.js';
 import { loadScenarioFile } from '../../../harness/runInputs.js';
 import { suiteEntries } from '../../../harness/conformance/suite.js';
@@ -14,17 +12,8 @@ describe('conformance suite in the simulator', () => {
   });
 
   for (const entry of entries) {
-    it(`${entry.name}${entry.pendingReason ? ` (pending: ${entry.pendingReason})` : ''}`, (ctx) => {
-      let inputs;
-      try {
-        inputs = loadScenarioFile(entry.file);
-      } catch (e) {
-        if (e instanceof InputError && entry.pendingReason) {
-          ctx.skip();
-          return;
-        }
-        throw e;
-      }
+    it(entry.name, () => {
+      const inputs = loadScenarioFile(entry.file);
       const result = runScenario(inputs.scenario, inputs.manifests, { keepTrace: false });
       expect(result.expectations.filter((x) => !x.ok)).toEqual([]);
       expect(result.expectations.length).toBeGreaterThan(0);
