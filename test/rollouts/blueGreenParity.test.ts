@@ -11,6 +11,7 @@ import { analysisTemplateYaml, events, ofType, reasons, run, statusAt } from '..
 import { blueGreenRolloutYaml, SERVICES } from '../helpers/blueGreen.js';
 import { MIN, runWithActions } from '../actions/helpers.js';
 import { loadManifests } from '../../sim/manifests/load.js';
+import { FIELD_SUPPORT } from '../../sim/manifests/schema.js';
 
 const BG = 'activeService: demo-active\npreviewService: demo-preview\n';
 const passing = analysisTemplateYaml('always-ok', [{ name: 'fine', query: 'vector(1)', fields: 'successCondition: result[0] > 0\ninterval: 10s\ncount: 5' }]);
@@ -134,5 +135,25 @@ describe('measurementRetention in prePromotionAnalysis', () => {
     expect(fine.count).toBe(5);
     // Measurements every 10 s from 61 s (each reconcile 1 ms later): the last two are kept.
     expect(fine.measurements.map((m) => m.startedAt)).toEqual([91_003, 101_004]);
+  });
+});
+
+describe('analysisRunMetadata: one treatment wherever a Rollout starts AnalysisRuns', () => {
+  it('canary background/step/experiment and blue-green pre/post are all accepted without effect (labels on AnalysisRuns)', () => {
+    const entries = [...FIELD_SUPPORT].filter(([key]) => key.startsWith('Rollout ') && key.endsWith('.analysisRunMetadata'));
+    expect(entries.map(([key]) => key).sort()).toEqual([
+      'Rollout spec.strategy.blueGreen.postPromotionAnalysis.analysisRunMetadata',
+      'Rollout spec.strategy.blueGreen.prePromotionAnalysis.analysisRunMetadata',
+      'Rollout spec.strategy.canary.analysis.analysisRunMetadata',
+      'Rollout spec.strategy.canary.steps[].analysis.analysisRunMetadata',
+      'Rollout spec.strategy.canary.steps[].experiment.analysisRunMetadata',
+    ]);
+    expect(new Set(entries.map(([, e]) => `${e.support}: ${e.note}`))).toEqual(new Set(['noEffect: labels/annotations on AnalysisRuns']));
+  });
+
+  it('a pre-promotion analysisRunMetadata loads and the run still happens', () => {
+    const yaml = blueGreenRolloutYaml({ replicas: 2, blueGreen: BG + 'prePromotionAnalysis: {templates: [{templateName: always-ok}], analysisRunMetadata: {labels: {team: shop}}}' });
+    const r = run([yaml, ...SERVICES, passing], { untilMs: 4 * MIN });
+    expect(r.analysisRuns.map((a) => [a.name, a.phase])).toEqual([['demo-sft22nkhkp-2-pre', 'Successful']]);
   });
 });
