@@ -10,7 +10,37 @@ export interface KnownDifference {
   readonly matches: (d: Divergence) => boolean;
 }
 
+/** The text of a formatted trace line without its leading time ("+13.565s Rollout/web …"). */
+const withoutTime = (line: string): string => line.replace(/^\s*(→\s*)?[+-]?\d+(\.\d+)?s\s+/, '');
+
+/** "simulated #12 at +13.001s, real #13 at +13.565s" → the two times in ms. */
+function reorderedTimes(summary: string): { simulatedMs: number; realMs: number } | undefined {
+  const m = /simulated #\d+ at ([+-]?\d+(?:\.\d+)?)s, real #\d+ at ([+-]?\d+(?:\.\d+)?)s/.exec(summary);
+  return m ? { simulatedMs: Number(m[1]) * 1000, realMs: Number(m[2]) * 1000 } : undefined;
+}
+
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
+  {
+    id: 'analysis-phase-seen-later',
+    reason:
+      "the simulator takes a measurement and reconciles in zero virtual time, so an AnalysisRun whose first measurement decides it is seen by the reconcile that created it; the real Rollouts controller sees the new phase one round trip later (the Prometheus query, analysis/analysis.go writing the run's status, the Rollout informer re-queueing), after the scaling events of that reconcile — the same event, in another place, within 2 s",
+    matches: (d) => {
+      if (d.section !== 'events' || d.kind !== 'reordered' || !/ AnalysisRun(Successful|Failed|Error|Inconclusive|Running):/.test(d.summary)) return false;
+      const t = reorderedTimes(d.summary);
+      return t !== undefined && t.realMs >= t.simulatedMs && t.realMs - t.simulatedMs <= 2000;
+    },
+  },
+  {
+    id: 'stale-cache-repeated-event',
+    reason:
+      "a reconcile that runs before the controller's own status write has reached its Rollout informer compares with the cached status and records the same event again (rollout/analysis.go emitAnalysisRunStatusChanges compares c.rollout.Status, the lister's copy); the simulator's controller always reads its last write, so it records the event once",
+    matches: (d) => {
+      if (d.section !== 'events' || d.kind !== 'extra' || d.real === null) return false;
+      const text = withoutTime(d.real);
+      const at = d.context.real.findIndex((l) => withoutTime(l) === text && l.trimStart().startsWith('→'));
+      return d.context.real.slice(0, Math.max(at, 0)).some((l) => withoutTime(l) === text);
+    },
+  },
   {
     id: 'nginx-router-events',
     reason:
