@@ -41,12 +41,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       return d.context.real.slice(0, Math.max(at, 0)).some((l) => withoutTime(l) === text);
     },
   },
-  {
-    id: 'nginx-router-events',
-    reason:
-      "the real NGINX traffic router emits its own events on the Rollout — CreatingCanaryIngress when it creates the canary Ingress, PatchingCanaryIngress before each weight patch (rollout/trafficrouting/nginx/nginx.go SetWeightPerIngress) — which the simulator's router does not; they belong in the canary controller's traffic-routing reconcile (sim/rollouts/canary.ts), which other work is changing",
-    matches: (d) => d.section === 'events' && d.kind === 'extra' && /\b(PatchingCanaryIngress|CreatingCanaryIngress)\b/.test(d.summary),
-  },
 ];
 
 export interface ClassifiedDivergences {

@@ -35,6 +35,7 @@ import {
   type TrafficWeightBranch,
 } from './replicaMath.js';
 import type { TrafficRouter } from '../traffic/router.js';
+import { nginxStableIngresses } from '../traffic/nginxCanaryIngress.js';
 import {
   calculateRolloutPhase,
   cloneStatus,
@@ -637,6 +638,9 @@ export class CanaryReconcile {
     const withExperiment = chosen.branch === 'newRSUnavailable' || chosen.branch === 'previousSetWeight' || chosen.branch === 'currentSetWeight';
     const additional = withExperiment && this.experiments ? this.experiments.weightDestinations({ rollout: this.ro, prev: this.prev }) : [];
     router.updateHash(canaryHash, stableHash);
+    // The NGINX router records its Create/Patch events inside SetWeight, so before TrafficWeightUpdated.
+    const stableIngresses = nginxStableIngresses(this.ro.canary.trafficRouting?.raw);
+    if (stableIngresses) for (const e of router.nginxCanaryIngresses.setWeight(this.ro.name, stableIngresses, desiredWeight)) this.event(e.reason, e.message);
     router.setWeight(desiredWeight);
     router.setAdditional(additional);
     const next: TrafficWeights = {

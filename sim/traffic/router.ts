@@ -5,6 +5,7 @@
 // the controller still believes it set the weight it asked for (its status says so), as it does
 // upstream, where SetWeight returning without error is all the controller knows.
 import type { TraceRecorder } from '../engine/trace.js';
+import { NginxCanaryIngresses } from './nginxCanaryIngress.js';
 
 /** One weight the controller asked for, numbered in the order asked. */
 export interface WeightRequest {
@@ -39,6 +40,8 @@ export class TrafficRouter {
   readonly headerRoutes = new Set<string>();
   /** Managed mirror routes in force (setMirrorRoute steps): name → percentage of matched requests copied to the canary. */
   readonly mirrorRoutes = new Map<string, number>();
+  /** The canary Ingresses an NGINX router has written (only its events read them). */
+  readonly nginxCanaryIngresses = new NginxCanaryIngresses();
 
   constructor(
     readonly kinds: readonly string[],
