@@ -100,34 +100,24 @@ export class BlueGreenReconcile extends RolloutContext {
   }
 
   // ------------------------------------------------------------------------------------------
-  // rollout/controller.go newRolloutContext + rollout/context.go reconcile
+  // rollout/controller.go newRolloutContext, the blue-green parts (the reconcile itself is RolloutContext.run)
 
-  run(): void {
-    const cluster = this.c.options.cluster;
-    this.allRSs = [...cluster.replicaSets];
-    for (const rs of this.allRSs) this.view(rs);
-    const hash = this.ro.podTemplateHash;
-    this.newRS = this.allRSs.find((rs) => rs.podTemplateHash === hash);
-    this.stableRS = this.findStableRS();
-    this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
+  protected listReplicaSets(): ReplicaSet[] {
+    const all = [...this.c.options.cluster.replicaSets];
+    for (const rs of all) this.view(rs);
+    return all;
+  }
+
+  protected findCurrentRuns(): void {
     this.findAnalysisRuns();
+  }
 
-    if (!this.newRS) {
-      this.createDesiredReplicaSet(hash);
-      this.stableRS = this.findStableRS();
-      this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
-    }
+  protected startNewStatus(): void {
     // newRolloutContext: aborting a fully promoted rollout is a no-op (rolloututil.IsFullyPromoted
     // compares the hashes only).
     if (this.prev.stableRS === this.prev.currentPodHash && this.pause.isAborted()) this.pause.removeAbort();
-
-    this.checkPausedConditions();
-    if (this.isScalingEvent()) {
-      this.syncReplicasOnly();
-      return;
-    }
-    this.rolloutBlueGreen();
   }
+
 
   /** `analysisutil.FilterCurrentRolloutAnalysisRuns`: the current runs are the ones named in status. */
   private findAnalysisRuns(): void {
@@ -154,7 +144,7 @@ export class BlueGreenReconcile extends RolloutContext {
   }
 
   // rollout/sync.go syncReplicasOnly (blue-green branch)
-  private syncReplicasOnly(): void {
+  protected syncReplicasOnly(): void {
     this.syncReplicaSetRevision();
     const newStatus = cloneStatus(this.prev);
     this.reconcileBlueGreenReplicaSets();
@@ -165,6 +155,10 @@ export class BlueGreenReconcile extends RolloutContext {
 
   // ------------------------------------------------------------------------------------------
   // rollout/bluegreen.go rolloutBlueGreen
+
+  protected rolloutStrategy(): void {
+    this.rolloutBlueGreen();
+  }
 
   private rolloutBlueGreen(): void {
     const { previewSvc, activeSvc } = this.getPreviewAndActiveServices();

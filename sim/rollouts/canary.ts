@@ -41,6 +41,7 @@ import {
   emptyRolloutStatus,
   getRolloutCondition,
   isFullyPromoted,
+  replicasProgressing,
   type RolloutStatus,
   type TrafficWeights,
 } from './status.js';
@@ -81,36 +82,25 @@ export class CanaryReconcile extends RolloutContext {
   }
 
   // ------------------------------------------------------------------------------------------
-  // rollout/controller.go newRolloutContext + rollout/context.go reconcile
+  // rollout/controller.go newRolloutContext, the canary parts (the reconcile itself is RolloutContext.run)
 
-  run(): void {
-    const cluster = this.c.options.cluster;
-    // getReplicaSetsForRollouts: only the ReplicaSets the Rollout owns (not an Experiment's).
-    this.allRSs = cluster.replicaSets.filter((rs) => rs.owner === undefined);
-    const hash = this.ro.podTemplateHash;
-    this.newRS = this.allRSs.find((rs) => rs.podTemplateHash === hash);
-    this.stableRS = this.findStableRS();
-    this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
+  // getReplicaSetsForRollouts: only the ReplicaSets the Rollout owns (not an Experiment's).
+  protected listReplicaSets(): ReplicaSet[] {
+    return this.c.options.cluster.replicaSets.filter((rs) => rs.owner === undefined);
+  }
+
+  protected findCurrentRuns(): void {
     this.findAnalysisRuns();
     const experimentController = this.c.options.experiments;
     if (experimentController) this.experiments = new RolloutExperiments(experimentController, this.ro.name, this.prev);
+  }
 
-    if (!this.newRS) {
-      this.createDesiredReplicaSet(hash);
-      this.stableRS = this.findStableRS();
-      this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
-    }
+  protected startNewStatus(): void {
     if (isFullyPromoted(this.prev) && this.pause.isAborted()) this.pause.removeAbort();
     this.newStatus.canary.weights = this.prev.canary.weights;
     this.newStatus.restartedAt = this.prev.restartedAt;
-
-    this.checkPausedConditions();
-    if (this.isScalingEvent()) {
-      this.syncReplicasOnly();
-      return;
-    }
-    this.rolloutCanary();
   }
+
 
   /** `analysisutil.FilterCurrentRolloutAnalysisRuns`: current runs are the ones named in status. */
   private findAnalysisRuns(): void {
@@ -123,7 +113,7 @@ export class CanaryReconcile extends RolloutContext {
   }
 
   // rollout/sync.go syncReplicasOnly
-  private syncReplicasOnly(): void {
+  protected syncReplicasOnly(): void {
     this.syncReplicaSetRevision();
     const newStatus = cloneStatus(this.prev);
     this.reconcileCanaryReplicaSets();
@@ -133,6 +123,10 @@ export class CanaryReconcile extends RolloutContext {
 
   // ------------------------------------------------------------------------------------------
   // rollout/canary.go rolloutCanary
+
+  protected rolloutStrategy(): void {
+    this.rolloutCanary();
+  }
 
   private rolloutCanary(): void {
     if (this.podTemplateOrStepsChanged()) {
@@ -742,13 +736,7 @@ export class CanaryReconcile extends RolloutContext {
     const stepChanged =
       newStatus.currentStepIndex !== undefined && old.currentStepIndex !== undefined && newStatus.currentStepIndex !== old.currentStepIndex;
     const strategyProgress = newStatus.stableRS !== old.stableRS || stepChanged || newStatus.currentStepHash !== old.currentStepHash;
-    return (
-      newStatus.updatedReplicas !== old.updatedReplicas ||
-      newStatus.replicas - newStatus.updatedReplicas < old.replicas - old.updatedReplicas ||
-      newStatus.readyReplicas > old.readyReplicas ||
-      newStatus.availableReplicas > old.availableReplicas ||
-      strategyProgress
-    );
+    return replicasProgressing(old, newStatus) || strategyProgress;
   }
 
   /** `isIndefiniteStep`: pause, analysis or experiment steps and a True Paused condition suspend the deadline. */

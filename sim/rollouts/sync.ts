@@ -103,6 +103,43 @@ export abstract class RolloutContext {
    */
   protected abstract readonly oldRSDeadlineEnqueues: boolean;
 
+  /** getReplicaSetsForRollouts: the ReplicaSets this reconcile reads. */
+  protected abstract listReplicaSets(): ReplicaSet[];
+  /** `analysisutil.FilterCurrentRolloutAnalysisRuns` (and, for the canary, its experiments). */
+  protected abstract findCurrentRuns(): void;
+  /** The rest of newRolloutContext: the abort of a fully promoted rollout, newStatus's starting values. */
+  protected abstract startNewStatus(): void;
+  /** rollout/sync.go syncReplicasOnly for this strategy. */
+  protected abstract syncReplicasOnly(): void;
+  /** rollout/canary.go rolloutCanary or rollout/bluegreen.go rolloutBlueGreen. */
+  protected abstract rolloutStrategy(): void;
+
+  // ------------------------------------------------------------------------------------------
+  // rollout/controller.go newRolloutContext + rollout/context.go reconcile
+
+  run(): void {
+    this.allRSs = this.listReplicaSets();
+    const hash = this.ro.podTemplateHash;
+    this.newRS = this.allRSs.find((rs) => rs.podTemplateHash === hash);
+    this.stableRS = this.findStableRS();
+    this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
+    this.findCurrentRuns();
+
+    if (!this.newRS) {
+      this.createDesiredReplicaSet(hash);
+      this.stableRS = this.findStableRS();
+      this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
+    }
+    this.startNewStatus();
+
+    this.checkPausedConditions();
+    if (this.isScalingEvent()) {
+      this.syncReplicasOnly();
+      return;
+    }
+    this.rolloutStrategy();
+  }
+
   protected event(reason: string, message: string): void {
     this.c.events.event(this.c.objectName, reason, message);
   }
