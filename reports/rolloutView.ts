@@ -86,7 +86,9 @@ export function renderRolloutView(v: RolloutView, nowMs: number): string[] {
   const out: string[] = [];
   out.push(row('Name:', v.name), row('Namespace:', v.namespace), row('Status:', `${rolloutIcon(v.status)} ${v.status}`));
   if (v.message) out.push(row('Message:', v.message));
-  out.push(row('Strategy:', v.strategy), row('  Step:', v.step ?? ''), row('  SetWeight:', v.setWeight), row('  ActualWeight:', v.actualWeight));
+  out.push(row('Strategy:', v.strategy));
+  // get_rollout.go: Step, SetWeight and ActualWeight are printed for a canary only.
+  if (v.strategy === 'Canary') out.push(row('  Step:', v.step ?? ''), row('  SetWeight:', v.setWeight), row('  ActualWeight:', v.actualWeight));
   v.images.forEach((img, i) => out.push(row(i === 0 ? 'Images:' : '', img.tags.length > 0 ? `${img.image} (${img.tags.join(', ')})` : img.image)));
   out.push('Replicas:');
   out.push(row('  Desired:', v.replicas.desired), row('  Current:', v.replicas.current), row('  Updated:', v.replicas.updated));

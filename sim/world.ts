@@ -44,6 +44,7 @@ import { POD_TEMPLATE_HASH_LABEL } from './cluster/replicaSet.js';
 import { OperatorActions } from './actions/apply.js';
 import { createExperimentController } from './experiments/wiring.js';
 import type { SimExperiment } from './experiments/types.js';
+import { blueGreenPresetContext } from './metrics/presets/blueGreenContext.js';
 
 export interface RunOptions {
   readonly seed?: number;
@@ -281,7 +282,9 @@ function unmeasuredQueryWarnings(
 }
 
 /** What the mesh and ingress presets label series with: the Rollout, its Services, its NGINX stable Ingress. */
-function presetContext(manifest: Rollout): { rollout: string; canaryService?: string; stableService?: string; ingress?: string } {
+function presetContext(manifest: Rollout): { rollout: string; canaryService?: string; stableService?: string; activeService?: string; previewService?: string; ingress?: string } {
+  const bg = manifest.spec.strategy.blueGreen;
+  if (bg) return { rollout: manifest.metadata.name, ...blueGreenPresetContext(bg) };
   const c = manifest.spec.strategy.canary;
   const nginx = (c.trafficRouting?.raw as { nginx?: { stableIngress?: unknown } } | undefined)?.nginx;
   const ingress = typeof nginx?.stableIngress === 'string' ? nginx.stableIngress : undefined;

@@ -6,8 +6,9 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { AnalysisTemplate, CanaryStep, IntOrString, ManifestSet, Metric, Rollout, SourcePosition } from '../manifests/types.js';
 import { DefaultMaxTrafficWeight, DefaultReplicas } from '../rollouts/defaults.js';
 import { approximateWeightedCanaryStableReplicaCounts, maxSurge } from '../rollouts/replicaMath.js';
+import { blueGreenSurprises } from './blueGreenSurprises.js';
 
-const ISSUES = 'https://github.com/argoproj/argo-rollouts/issues/';
+export const ISSUES = 'https://github.com/argoproj/argo-rollouts/issues/';
 const PULLS = 'https://github.com/argoproj/argo-rollouts/pull/';
 
 export interface Surprise extends Diagnostic {
@@ -17,7 +18,7 @@ export interface Surprise extends Diagnostic {
   readonly link: string;
 }
 
-function surprise(rule: string, at: SourcePosition, field: string, message: string, link: string): Surprise {
+export function surprise(rule: string, at: SourcePosition, field: string, message: string, link: string): Surprise {
   return { severity: 'warning', file: at.file, line: at.line, column: at.column, field, message: `${message} (${link})`, rule, link };
 }
 
@@ -207,6 +208,7 @@ export function lintSurprises(manifests: ManifestSet): Surprise[] {
     push(deadlineWithoutAbort(r));
     push(scaleDownDelayZero(r));
     push(hpaWithTrafficRouting(r, manifests));
+    out.push(...blueGreenSurprises(r));
   }
   for (const t of [...manifests.analysisTemplates, ...manifests.clusterAnalysisTemplates]) {
     t.spec.metrics.forEach((m, i) => push(emptyResultIndex(t, m, i)));

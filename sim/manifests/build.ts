@@ -166,6 +166,7 @@ function buildBlueGreen(v: Json | undefined): BlueGreenStrategy | undefined {
     scaleDownDelaySeconds: num(o['scaleDownDelaySeconds']),
     scaleDownDelayRevisionLimit: num(o['scaleDownDelayRevisionLimit']),
     abortScaleDownDelaySeconds: num(o['abortScaleDownDelaySeconds']),
+    maxUnavailable: ios(o['maxUnavailable']),
     prePromotionAnalysis: analysis('prePromotionAnalysis'),
     postPromotionAnalysis: analysis('postPromotionAnalysis'),
   };

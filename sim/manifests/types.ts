@@ -252,7 +252,7 @@ export interface CanaryStrategy {
 
 /**
  * BlueGreenStrategy (types.go). Absent fields stay undefined; sim/rollouts/defaults.ts
- * applies upstream's defaults. `previewMetadata`, `activeMetadata` and `maxUnavailable` are
+ * applies upstream's defaults. `previewMetadata` and `activeMetadata` are
  * refused by FIELD_SUPPORT; `antiAffinity` is accepted without effect.
  */
 export interface BlueGreenStrategy {
@@ -265,6 +265,8 @@ export interface BlueGreenStrategy {
   readonly scaleDownDelaySeconds: number | undefined;
   readonly scaleDownDelayRevisionLimit: number | undefined;
   readonly abortScaleDownDelaySeconds: number | undefined;
+  /** Only read by pod restarts (spec.restartAt); upstream's default is 25%. */
+  readonly maxUnavailable: IntOrString | undefined;
   readonly prePromotionAnalysis: RolloutAnalysis | undefined;
   readonly postPromotionAnalysis: RolloutAnalysis | undefined;
 }

@@ -29,6 +29,9 @@ export interface ScraperOptions {
   readonly rollout?: string;
   readonly canaryService?: string;
   readonly stableService?: string;
+  /** A blue-green Rollout's active and preview Services (it has no canary/stable ones). */
+  readonly activeService?: string;
+  readonly previewService?: string;
   readonly ingress?: string;
 }
 
@@ -296,12 +299,13 @@ export class Scraper {
   /**
    * For exporters that count a request once where it is served: the Service a request reaching
    * these pods was addressed to. In steady state the controller points both Services at the same
-   * pods and the router sends everything to the stable one.
+   * pods and the router sends everything to the stable one. Blue-green likewise: users reach the
+   * active Service, so pods it selects are counted under it, and pods only the preview Service
+   * selects (the new revision before promotion) under the preview Service.
    */
   private servingService(names: readonly string[]): string {
-    const { stableService, canaryService } = this.o;
-    if (stableService !== undefined && names.includes(stableService)) return stableService;
-    if (canaryService !== undefined && names.includes(canaryService)) return canaryService;
+    const { stableService, canaryService, activeService, previewService } = this.o;
+    for (const svc of [stableService, activeService, canaryService, previewService]) if (svc !== undefined && names.includes(svc)) return svc;
     return names[0]!;
   }
 
@@ -323,6 +327,8 @@ export class Scraper {
         ...(this.o.rollout !== undefined ? { rollout: this.o.rollout } : {}),
         ...(this.o.canaryService !== undefined ? { canaryService: this.o.canaryService } : {}),
         ...(this.o.stableService !== undefined ? { stableService: this.o.stableService } : {}),
+        ...(this.o.activeService !== undefined ? { activeService: this.o.activeService } : {}),
+        ...(this.o.previewService !== undefined ? { previewService: this.o.previewService } : {}),
         ...(this.o.ingress !== undefined ? { ingress: this.o.ingress } : {}),
       });
       // An Experiment's pods carry the same labels (and pod-template hash) as the Rollout's pods

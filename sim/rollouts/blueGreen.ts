@@ -23,6 +23,10 @@ import {
   getScaleDownRevisionLimit,
 } from './defaults.js';
 import { DESIRED_REPLICAS, RolloutContext, SCALE_DOWN_DEADLINE, sum } from './sync.js';
+import { blueGreenMaxUnavailable } from './blueGreenRestart.js';
+import { reconcilePodRestarts } from './restart.js';
+import { reconcileRevisionHistoryLimit } from './revisionHistory.js';
+import { isRollbackWithinWindow } from './rollbackWindow.js';
 import {
   blueGreenOf,
   blueGreenRolloutHealthy,
@@ -96,6 +100,7 @@ export class BlueGreenReconcile extends RolloutContext {
       paused: this.ro.paused,
       hasPreviewService: (this.bg.previewService ?? '') !== '',
       hasPostPromotionAnalysis: this.bg.postPromotionAnalysis !== undefined,
+      restartAt: this.ro.restartAt,
     };
   }
 
@@ -116,6 +121,8 @@ export class BlueGreenReconcile extends RolloutContext {
     // newRolloutContext: aborting a fully promoted rollout is a no-op (rolloututil.IsFullyPromoted
     // compares the hashes only).
     if (this.prev.stableRS === this.prev.currentPodHash && this.pause.isAborted()) this.pause.removeAbort();
+    // newRolloutContext: the new status starts from the stored restartedAt (SetRestartedAt overrides).
+    this.newStatus.restartedAt = this.prev.restartedAt;
   }
 
 
@@ -169,7 +176,9 @@ export class BlueGreenReconcile extends RolloutContext {
       this.syncRolloutStatusBlueGreen(previewSvc, activeSvc);
       return;
     }
-    // Pod restarts (spec.restartAt) are not simulated (FIELD_SUPPORT).
+    // rollout/bluegreen.go rolloutBlueGreen calls podRestarter.Reconcile and, unlike the canary,
+    // carries on whatever it evicted.
+    this.reconcilePodRestarts();
     this.reconcileBlueGreenReplicaSets();
     this.reconcileBlueGreenPause(activeSvc);
     this.reconcileActiveService(activeSvc);
@@ -281,7 +290,31 @@ export class BlueGreenReconcile extends RolloutContext {
     if (this.stableRS) this.scaleReplicaSetAndRecordEvent(this.stableRS, this.replicas);
     this.reconcileNewReplicaSet();
     this.reconcileOtherReplicaSets();
-    // reconcileRevisionHistoryLimit deletes old ReplicaSets at 0 replicas; deletion is not modelled.
+    // rollout/bluegreen.go reconcileBlueGreenReplicaSets ends with reconcileRevisionHistoryLimit.
+    reconcileRevisionHistoryLimit(this.otherRSs, this.ro.manifest.spec.revisionHistoryLimit, this.c.options.cluster);
+  }
+
+  // rollout/restart.go RolloutPodRestarter.Reconcile (sim/rollouts/restart.ts), with
+  // replicasetutil.MaxUnavailable's blue-green branch (sim/rollouts/blueGreenRestart.ts).
+  private reconcilePodRestarts(): void {
+    const outcome = reconcilePodRestarts(
+      {
+        nowMs: this.now,
+        restartAt: this.ro.restartAt,
+        restartedAt: this.prev.restartedAt,
+        replicas: this.replicas,
+        maxUnavailable: blueGreenMaxUnavailable(this.replicas, this.bg.maxUnavailable),
+        allRSs: this.allRSs,
+      },
+      this.c.options.cluster,
+      (ms) => this.c.enqueueAfter(ms),
+    );
+    if (outcome.done) this.newStatus.restartedAt = this.ro.restartAt; // SetRestartedAt
+  }
+
+  // rollout/sync.go isRollbackWithinWindow (sim/rollouts/rollbackWindow.ts)
+  private isRollbackWithinWindow(): boolean {
+    return isRollbackWithinWindow(this.newRS, this.stableRS, this.allRSs, this.ro.rollbackWindowRevisions);
   }
 
   // rollout/replicaset.go removeScaleDownDeadlines (on the live objects; this reconcile keeps its read view)
@@ -392,7 +425,7 @@ export class BlueGreenReconcile extends RolloutContext {
     const analysis = this.c.options.analysis;
     const rollbackToScaleDownDelay = this.newRS !== undefined && this.view(this.newRS).scaleDownDeadline !== undefined;
     const initialDeploy = this.prev.stableRS === '';
-    if (this.pause.isAborted() || this.prev.promoteFull || rollbackToScaleDownDelay || initialDeploy) {
+    if (this.pause.isAborted() || this.prev.promoteFull || rollbackToScaleDownDelay || initialDeploy || this.isRollbackWithinWindow()) {
       for (const ar of [this.preAR, this.postAR, ...this.otherARs]) if (ar) analysis.terminate(ar);
       this.setCurrentAnalysisRuns(this.preAR, this.postAR);
       return;
@@ -502,7 +535,7 @@ export class BlueGreenReconcile extends RolloutContext {
     newStatus.stableRS = this.prev.stableRS;
     const bg = newStatus.blueGreen!;
     if (this.checkPodSpecChange()) this.resetRolloutStatus(newStatus);
-    if (this.prev.promoteFull) {
+    if (this.prev.promoteFull || this.isRollbackWithinWindow()) {
       this.pause.clearPauseConditions();
       this.pause.removeAbort();
     }
@@ -526,6 +559,8 @@ export class BlueGreenReconcile extends RolloutContext {
 
   // rollout/sync.go resetRolloutStatus (blue-green part)
   protected resetStrategyStatus(newStatus: RolloutStatus): void {
+    // Upstream also calls SetRestartedAt here, but it writes c.newStatus after calculateBaseStatus
+    // copied it by value into the status being built: no effect on what blue-green persists.
     const bg = newStatus.blueGreen!;
     bg.prePromotionAnalysisRunStatus = undefined;
     bg.postPromotionAnalysisRunStatus = undefined;
@@ -554,6 +589,7 @@ export class BlueGreenReconcile extends RolloutContext {
     if (bg.activeSelector === '') return 'Initial deploy';
     if (bg.activeSelector !== newStatus.currentPodHash) return '';
     if (this.prev.promoteFull) return 'Full promotion requested';
+    if (this.isRollbackWithinWindow()) return 'Rollback within window';
     if (this.pause.isAborted()) return '';
     if (this.bg.postPromotionAnalysis) {
       // Moving back to an RS still inside its scale-down delay skips post-promotion analysis.

@@ -10,6 +10,8 @@ export interface BlueGreenSpecView {
   readonly paused: boolean;
   readonly hasPreviewService: boolean;
   readonly hasPostPromotionAnalysis: boolean;
+  /** spec.restartAt (virtual ms), undefined when unset. */
+  readonly restartAt?: number | undefined;
 }
 
 export function blueGreenOf(status: RolloutStatus): BlueGreenStatus {
@@ -29,6 +31,7 @@ export function calculateBlueGreenRolloutPhase(spec: BlueGreenSpecView, status: 
   }
   if (spec.paused) return { phase: 'Paused', message: 'manually paused' };
   if (status.pauseConditions.length > 0) return { phase: 'Paused', message: status.pauseConditions[0]!.reason };
+  if (spec.restartAt !== undefined && spec.restartAt !== status.restartedAt) return { phase: 'Progressing', message: 'rollout is restarting' };
   if (status.updatedReplicas < spec.replicas) return { phase: 'Progressing', message: 'more replicas need to be updated' };
   if (status.availableReplicas < status.updatedReplicas) return { phase: 'Progressing', message: 'updated replicas are still becoming available' };
   const bg = blueGreenOf(status);

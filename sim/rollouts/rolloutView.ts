@@ -11,9 +11,13 @@
 //   status.observedGeneration, and "waiting for rollout to unpause" (`IsUnpausing`) while
 //   controllerPause is set with no pause condition.
 // - replicaset_info.go: a ReplicaSet is "stable" when its hash is status.stableRS, else "canary"
-//   when it is status.currentPodHash; health `getReplicaSetHealth`: Progressing while available <
+//   when it is status.currentPodHash; for blue-green it is "stable" on status.stableRS and,
+//   independently, "active" on status.blueGreen.activeSelector, else "preview" on previewSelector
+//   (and Strategy is "BlueGreen", with no Step, SetWeight or ActualWeight); health `getReplicaSetHealth`: Progressing while available <
 //   spec replicas, ScaledDown at 0, else Healthy; sorted by revision, newest first.
-// - rollout_info.go `Images`: the images of ReplicaSets with pods, tagged stable/canary, sorted.
+// - rollout_info.go `Images`: the images of ReplicaSets with pods, tagged canary/stable/active/
+//   preview in that order, sorted by image; tags of an image met again are merged and sorted
+//   (`mergeTags`).
 // - analysisrun_info.go: each run's phase and the sums of its metrics' counts.
 // - pod_info.go: a pod's status is its waiting reason (ContainerCreating, CrashLoopBackOff,
 //   ImagePullBackOff...) or Running, and ready "r/n" over its containers.
@@ -36,6 +40,7 @@ export interface ReplicaSetView {
   readonly revision: number;
   readonly status: 'Progressing' | 'ScaledDown' | 'Healthy';
   /** "stable" / "canary" (and `delay:` when a scale-down deadline is set, as an RFC3339 virtual time in ms). */
+  /** In get_rollout.go's order: stable, canary, active, preview. */
   readonly tags: readonly string[];
   readonly scaleDownDeadline?: string;
   readonly desired: number;
@@ -60,7 +65,7 @@ export interface RolloutView {
   readonly namespace: string;
   readonly status: string;
   readonly message: string;
-  readonly strategy: 'Canary';
+  readonly strategy: 'Canary' | 'BlueGreen';
   readonly step: string | null;
   readonly setWeight: string;
   readonly actualWeight: string;
@@ -94,10 +99,18 @@ export function rolloutView(
   const steps = rollout.steps;
   const maxWeight = rollout.canary.trafficRouting?.maxTrafficWeight ?? DefaultMaxTrafficWeight;
 
+  const blueGreen = rollout.blueGreen !== undefined;
   const rsViews: ReplicaSetView[] = replicaSets.map((rs) => {
     const tags: string[] = [];
-    if (rs.podTemplateHash === s.stableRS) tags.push('stable');
-    else if (rs.podTemplateHash === s.currentPodHash) tags.push('canary');
+    const hash = rs.podTemplateHash;
+    if (!blueGreen) {
+      if (hash === s.stableRS) tags.push('stable');
+      else if (hash === s.currentPodHash) tags.push('canary');
+    } else {
+      if (hash === s.stableRS) tags.push('stable');
+      if (hash === s.blueGreen?.activeSelector) tags.push('active');
+      else if (hash === s.blueGreen?.previewSelector) tags.push('preview');
+    }
     const deadline = rs.annotations.get('scale-down-deadline');
     const containers = Math.max(1, rs.template.containers.length);
     return {
@@ -127,7 +140,8 @@ export function rolloutView(
   const setWeight = getCurrentSetWeight(steps, s.currentStepIndex, s.abort, maxWeight);
   let actualWeight = 0;
   const { step } = getCurrentCanaryStep(steps, s.currentStepIndex);
-  if (step === undefined) actualWeight = maxWeight;
+  if (blueGreen) actualWeight = 0;
+  else if (step === undefined) actualWeight = maxWeight;
   else if (s.availableReplicas > 0) {
     if (!rollout.trafficRouted) {
       const canary = rsViews.find((r) => r.tags.includes('canary'));
@@ -139,13 +153,12 @@ export function rolloutView(
   for (const rs of rsViews) {
     if (rs.replicas === 0) continue;
     const source = replicaSets.find((r) => r.name === rs.name)!;
+    // Images: canary, stable, active, preview — not the ReplicaSet line's order.
+    const imageTags = ['canary', 'stable', 'active', 'preview'].filter((t) => rs.tags.includes(t));
     for (const c of source.template.containers) {
-      let entry = images.find((i) => i.image === c.image);
-      if (!entry) {
-        entry = { image: c.image, tags: [] };
-        images.push(entry);
-      }
-      for (const t of rs.tags) if (!entry.tags.includes(t)) entry.tags.push(t);
+      const entry = images.find((i) => i.image === c.image);
+      if (!entry) images.push({ image: c.image, tags: [...imageTags] });
+      else entry.tags = [...new Set([...entry.tags, ...imageTags])].sort();
     }
   }
   images.sort((a, b) => (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));
@@ -181,10 +194,11 @@ export function rolloutView(
     namespace: rollout.namespace,
     status,
     message,
-    strategy: 'Canary',
-    step: s.currentStepIndex !== undefined && steps.length > 0 ? `${s.currentStepIndex}/${steps.length}` : null,
-    setWeight: String(setWeight),
-    actualWeight: String(actualWeight),
+    strategy: blueGreen ? 'BlueGreen' : 'Canary',
+    step: !blueGreen && s.currentStepIndex !== undefined && steps.length > 0 ? `${s.currentStepIndex}/${steps.length}` : null,
+    // rollout_info.go fills SetWeight and ActualWeight for the canary strategy only.
+    setWeight: blueGreen ? '' : String(setWeight),
+    actualWeight: blueGreen ? '' : String(actualWeight),
     images,
     replicas: { desired: rollout.replicas, current: s.replicas, updated: s.updatedReplicas, ready: s.readyReplicas, available: s.availableReplicas },
     replicaSets: rsViews,
@@ -199,7 +213,7 @@ export function rolloutView(
  */
 export function rolloutViewKey(rollout: SimRollout, replicaSets: readonly ReplicaSet[], analysisRuns: readonly AnalysisRun[]): string {
   const s = rollout.status;
-  let k = `${s.phase}|${s.message}|${s.currentStepIndex}|${s.abort}|${s.stableRS}|${s.currentPodHash}|${s.controllerPause}|${s.pauseConditions.length}|${s.observedGeneration}|${rollout.generation}|${rollout.replicas}|${s.replicas}|${s.updatedReplicas}|${s.readyReplicas}|${s.availableReplicas}|${s.canary.weights?.canary.weight}`;
+  let k = `${s.phase}|${s.message}|${s.currentStepIndex}|${s.abort}|${s.stableRS}|${s.currentPodHash}|${s.controllerPause}|${s.pauseConditions.length}|${s.observedGeneration}|${rollout.generation}|${rollout.replicas}|${s.replicas}|${s.updatedReplicas}|${s.readyReplicas}|${s.availableReplicas}|${s.canary.weights?.canary.weight}|${s.blueGreen?.activeSelector}|${s.blueGreen?.previewSelector}`;
   for (const rs of replicaSets) k += `|${rs.name}:${rs.revision}:${rs.specReplicas}:${rs.statusReplicas}:${rs.readyReplicas}:${rs.availableReplicas}:${rs.annotations.get('scale-down-deadline') ?? ''}`;
   for (const run of analysisRuns) {
     k += `|${run.name}:${run.phase}`;

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../../sim/manifests/load.js';
 import type { ManifestSet, Rollout } from '../../sim/manifests/types.js';
 import { lintSurprises, type Surprise } from '../../sim/lint/surprises.js';
-import { analysisTemplateYaml, rolloutYaml, run, serviceYaml } from '../helpers/sim.js';
+import { analysisTemplateYaml, podsAt, rolloutYaml, run, serviceYaml, statusAt, world } from '../helpers/sim.js';
+import { blueGreenRolloutYaml } from '../helpers/blueGreen.js';
+import { runScenario } from '../../sim/world.js';
+import type { OperatorAction } from '../../sim/actions/types.js';
 
 function lint(...docs: string[]): Surprise[] {
   return lintSurprises(loadManifests(docs.map((text, i) => ({ name: `m${i}.yaml`, text }))));
@@ -148,5 +151,50 @@ describe('hpa-with-traffic-routing (#2857)', () => {
   });
   it('an HPA next to a basic canary: no warning', () => {
     expect(lint(rolloutYaml({ replicas: 4, canary: 'steps:\n  - setWeight: 25' }), hpa)).toEqual([]);
+  });
+});
+
+describe('blue-green surprises, each reproduced by the model', () => {
+  const BG = 'activeService: demo-active\npreviewService: demo-preview\n';
+  const svc = [serviceYaml('demo-active'), serviceYaml('demo-preview')];
+  const failing = analysisTemplateYaml('fails', [{ name: 'bad', query: 'vector(1)', fields: 'successCondition: result[0] < 0' }]);
+  const passing = analysisTemplateYaml('ok', [{ name: 'fine', query: 'vector(1)', fields: 'successCondition: result[0] > 0' }]);
+
+  it('bluegreen-scale-down-delay-zero (#1992): the old ReplicaSet keeps its 2 pods 10 minutes after the switch', () => {
+    const yaml = blueGreenRolloutYaml({ replicas: 2, blueGreen: BG + 'scaleDownDelaySeconds: 0' });
+    const s = lint(yaml, ...svc);
+    expect(rules(s)).toEqual(['bluegreen-scale-down-delay-zero']);
+    expect(s[0]!.link).toBe('https://github.com/argoproj/argo-rollouts/issues/1992');
+    const r = run([yaml, ...svc], { untilMs: 11 * 60_000 });
+    expect(r.outcome).toBe('promoted');
+    expect(podsAt(r, 11 * 60_000).get('demo-6xw5sn4rp8')).toBe(2);
+    expect(lint(blueGreenRolloutYaml({ replicas: 2, blueGreen: BG + 'scaleDownDelaySeconds: 1' }), ...svc)).toEqual([]);
+  });
+
+  it('bluegreen-retry-after-prepromotion-abort (#2824): default abortScaleDownDelaySeconds warns; 0 does not', () => {
+    const s = lint(blueGreenRolloutYaml({ blueGreen: BG + 'prePromotionAnalysis: {templates: [{templateName: fails}]}' }), ...svc, failing);
+    expect(rules(s)).toEqual(['bluegreen-retry-after-prepromotion-abort']);
+    expect(s[0]!.field).toBe('spec.strategy.blueGreen.prePromotionAnalysis');
+    expect(lint(blueGreenRolloutYaml({ blueGreen: BG + 'abortScaleDownDelaySeconds: 0\nprePromotionAnalysis: {templates: [{templateName: fails}]}' }), ...svc, failing)).toEqual([]);
+    // The run: test/actions/blueGreenActions.test.ts ("retry after a failed pre-promotion analysis…").
+  });
+
+  it('bluegreen-rollback-window-stuck (#3304): with prePromotionAnalysis, an undo to v1 within the window never switches the active Service; promote --full does', () => {
+    const yaml = blueGreenRolloutYaml({ replicas: 2, extraSpec: 'rollbackWindow: {revisions: 2}', blueGreen: BG + 'prePromotionAnalysis: {templates: [{templateName: ok}]}' });
+    const s = lint(yaml, ...svc, passing);
+    expect(rules(s)).toEqual(['bluegreen-retry-after-prepromotion-abort', 'bluegreen-rollback-window-stuck']);
+    expect(s[1]!.message).toMatch(/pre-promotion analysis is skipped but still required/);
+    const set = loadManifests([yaml, ...svc, passing].map((text, i) => ({ name: `m${i}.yaml`, text })));
+    const base = { ...world({ untilMs: 15 * 60_000 }) };
+    const withActions = (actions: OperatorAction[]) => runScenario({ ...base, actions }, set);
+    const stuck = withActions([{ index: 0, atMs: 5 * 60_000, kind: 'undo', toRevision: 0 }]);
+    expect(statusAt(stuck, 15 * 60_000)).toMatchObject({ activeSelector: 'sft22nkhkp', currentPodHash: '6xw5sn4rp8' });
+    const freed = withActions([
+      { index: 0, atMs: 5 * 60_000, kind: 'undo', toRevision: 0 },
+      { index: 1, atMs: 10 * 60_000, kind: 'promote', full: true },
+    ]);
+    expect(statusAt(freed, 15 * 60_000)).toMatchObject({ activeSelector: '6xw5sn4rp8', stableRS: '6xw5sn4rp8' });
+    // Auto-promotion without analysis is not affected: no warning.
+    expect(lint(blueGreenRolloutYaml({ extraSpec: 'rollbackWindow: {revisions: 2}', blueGreen: BG }), ...svc)).toEqual([]);
   });
 });

@@ -41,7 +41,8 @@ describe('blue-green invariants', () => {
           seed: c.seed,
           rps: 20,
         });
-        expect(r.warnings).toEqual([]);
+        // A pre-promotion analysis draws the surprise lint's retry warning (#2824); nothing else may warn.
+        expect(r.warnings.filter((w) => !w.endsWith('issues/2824)'))).toEqual([]);
 
         const newRs = r.trace.find((e) => e.type === 'replicaSet' && e.t >= 60_000)!.replicaSet as string;
         const oldRs = r.trace.find((e) => e.type === 'replicaSet')!.replicaSet as string;

@@ -58,7 +58,7 @@ describe('BlueGreenStrategy fields', () => {
 
   it('fields rehearse does not model are in FIELD_SUPPORT with a note', () => {
     const listed = UPSTREAM.filter((f) => FIELD_SUPPORT.has(`Rollout spec.strategy.blueGreen.${f}`));
-    expect(listed.sort()).toEqual(['activeMetadata', 'antiAffinity', 'maxUnavailable', 'previewMetadata']);
+    expect(listed.sort()).toEqual(['activeMetadata', 'antiAffinity', 'previewMetadata']);
     expect(FIELD_SUPPORT.get('Rollout spec.strategy.blueGreen.antiAffinity')!.support).toBe('noEffect');
   });
 
@@ -83,7 +83,8 @@ autoPromotionSeconds: 30
 scaleDownDelaySeconds: 60
 scaleDownDelayRevisionLimit: 2
 abortScaleDownDelaySeconds: 10
-prePromotionAnalysis: {templates: [{templateName: t}]}
+maxUnavailable: 50%
+prePromotionAnalysis: {templates: [{templateName: t}], measurementRetention: [{metricName: m, limit: 3}]}
 postPromotionAnalysis: {templates: [{templateName: t}], args: [{name: a, value: "1"}]}`,
       }),
       ...SERVICES,
@@ -99,7 +100,9 @@ postPromotionAnalysis: {templates: [{templateName: t}], args: [{name: a, value: 
       scaleDownDelaySeconds: 60,
       scaleDownDelayRevisionLimit: 2,
       abortScaleDownDelaySeconds: 10,
+      maxUnavailable: '50%',
     });
+    expect(bg.prePromotionAnalysis!.measurementRetention).toEqual([{ metricName: 'm', limit: 3 }]);
     expect(bg.prePromotionAnalysis!.templates).toEqual([{ templateName: 't', clusterScope: false }]);
     expect(bg.postPromotionAnalysis!.args).toEqual([{ name: 'a', value: '1', valueFrom: undefined }]);
     const defaults = load([blueGreenRolloutYaml({ blueGreen: 'activeService: demo-active' }), ...SERVICES]).rollouts[0]!.spec.strategy.blueGreen!;

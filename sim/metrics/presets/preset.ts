@@ -20,6 +20,9 @@ export interface ScrapeTarget {
   /** The Rollout's canary and stable Services and (NGINX) its stable Ingress, when named. */
   readonly canaryService?: string;
   readonly stableService?: string;
+  /** A blue-green Rollout's active and preview Services, when named. */
+  readonly activeService?: string;
+  readonly previewService?: string;
   readonly ingress?: string;
 }
 
