@@ -29,7 +29,7 @@ import { SeriesStore } from './metrics/store.js';
 import { RolloutController } from './rollouts/controller.js';
 import { DefaultMaxTrafficWeight } from './rollouts/defaults.js';
 import { SimRollout } from './rollouts/rollout.js';
-import { rolloutView, rolloutViewKey, type RolloutView } from './rollouts/rolloutView.js';
+import { RolloutViewChanges, rolloutView, type RolloutView } from './rollouts/rolloutView.js';
 import type { Outcome, ScenarioSpec, VersionSpec } from './scenario/types.js';
 import { DEFAULT_BUCKETS_SECONDS } from './traffic/behaviour.js';
 import type { LoadProfile } from './traffic/load.js';
@@ -473,14 +473,12 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   // What `kubectl argo rollouts get rollout` would show, recorded whenever it changes: at status
   // writes (which follow every ReplicaSet count change the controller observes) and AnalysisRun
   // phase changes — not at each pod transition, which the next status write reflects.
-  let lastView = '';
+  const viewChanges = new RolloutViewChanges();
   const recordViews = options.keepTrace ?? true;
   function noteView(): void {
     // Sweeps and drills that drop the trace do not pay for views nobody reads.
     if (!recordViews || rollout.status.phase === '') return;
-    const key = rolloutViewKey(rollout, cluster.replicaSets, analysis.allRuns);
-    if (key === lastView) return;
-    lastView = key;
+    if (!viewChanges.changed(rollout, cluster.replicaSets, analysis.allRuns)) return;
     const view = rolloutView(rollout, cluster.replicaSets, analysis.allRuns);
     trace.record('rolloutView', view as unknown as Record<string, unknown>);
   }
