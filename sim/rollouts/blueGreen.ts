@@ -24,9 +24,7 @@ import {
 } from './defaults.js';
 import { DESIRED_REPLICAS, RolloutContext, SCALE_DOWN_DEADLINE, sum } from './sync.js';
 import { blueGreenMaxUnavailable } from './blueGreenRestart.js';
-import { reconcilePodRestarts } from './restart.js';
 import { reconcileRevisionHistoryLimit } from './revisionHistory.js';
-import { isRollbackWithinWindow } from './rollbackWindow.js';
 import {
   blueGreenOf,
   blueGreenRolloutHealthy,
@@ -294,28 +292,11 @@ export class BlueGreenReconcile extends RolloutContext {
     reconcileRevisionHistoryLimit(this.otherRSs, this.ro.manifest.spec.revisionHistoryLimit, this.c.options.cluster);
   }
 
-  // rollout/restart.go RolloutPodRestarter.Reconcile (sim/rollouts/restart.ts), with
-  // replicasetutil.MaxUnavailable's blue-green branch (sim/rollouts/blueGreenRestart.ts).
-  private reconcilePodRestarts(): void {
-    const outcome = reconcilePodRestarts(
-      {
-        nowMs: this.now,
-        restartAt: this.ro.restartAt,
-        restartedAt: this.prev.restartedAt,
-        replicas: this.replicas,
-        maxUnavailable: blueGreenMaxUnavailable(this.replicas, this.bg.maxUnavailable),
-        allRSs: this.allRSs,
-      },
-      this.c.options.cluster,
-      (ms) => this.c.enqueueAfter(ms),
-    );
-    if (outcome.done) this.newStatus.restartedAt = this.ro.restartAt; // SetRestartedAt
+  // replicasetutil.MaxUnavailable's blue-green branch (sim/rollouts/blueGreenRestart.ts), for pod restarts.
+  protected restartMaxUnavailable(): number {
+    return blueGreenMaxUnavailable(this.replicas, this.bg.maxUnavailable);
   }
 
-  // rollout/sync.go isRollbackWithinWindow (sim/rollouts/rollbackWindow.ts)
-  private isRollbackWithinWindow(): boolean {
-    return isRollbackWithinWindow(this.newRS, this.stableRS, this.allRSs, this.ro.rollbackWindowRevisions);
-  }
 
   // rollout/replicaset.go removeScaleDownDeadlines (on the live objects; this reconcile keeps its read view)
   private removeScaleDownDeadlines(): void {
@@ -423,9 +404,7 @@ export class BlueGreenReconcile extends RolloutContext {
 
   private reconcileAnalysisRuns(): void {
     const analysis = this.c.options.analysis;
-    const rollbackToScaleDownDelay = this.newRS !== undefined && this.view(this.newRS).scaleDownDeadline !== undefined;
-    const initialDeploy = this.prev.stableRS === '';
-    if (this.pause.isAborted() || this.prev.promoteFull || rollbackToScaleDownDelay || initialDeploy || this.isRollbackWithinWindow()) {
+    if (this.skipsAnalysis()) {
       for (const ar of [this.preAR, this.postAR, ...this.otherARs]) if (ar) analysis.terminate(ar);
       this.setCurrentAnalysisRuns(this.preAR, this.postAR);
       return;

@@ -46,9 +46,7 @@ import {
   type TrafficWeights,
 } from './status.js';
 import { canaryStepString } from './stepString.js';
-import { reconcilePodRestarts } from './restart.js';
 import { reconcileRevisionHistoryLimit } from './revisionHistory.js';
-import { isRollbackWithinWindow } from './rollbackWindow.js';
 import { RolloutExperiments } from './experimentStep.js';
 
 function counts(rs: ReplicaSet): ReplicaSetCounts {
@@ -157,29 +155,12 @@ export class CanaryReconcile extends RolloutContext {
     this.syncRolloutStatusCanary();
   }
 
-  // rollout/restart.go RolloutPodRestarter.Reconcile (sim/rollouts/restart.ts)
-  private reconcilePodRestarts(): number {
+  // replicasetutil.MaxUnavailable (canary branch), for pod restarts.
+  protected restartMaxUnavailable(): number {
     const canary = this.ro.canary;
-    const outcome = reconcilePodRestarts(
-      {
-        nowMs: this.now,
-        restartAt: this.ro.restartAt,
-        restartedAt: this.prev.restartedAt,
-        replicas: this.replicas,
-        maxUnavailable: maxUnavailable(this.replicas, canary.maxUnavailable, canary.maxSurge),
-        allRSs: this.allRSs,
-      },
-      this.c.options.cluster,
-      (ms) => this.c.enqueueAfter(ms),
-    );
-    if (outcome.done) this.newStatus.restartedAt = this.ro.restartAt; // SetRestartedAt
-    return outcome.restarted;
+    return maxUnavailable(this.replicas, canary.maxUnavailable, canary.maxSurge);
   }
 
-  // rollout/sync.go isRollbackWithinWindow (sim/rollouts/rollbackWindow.ts)
-  private isRollbackWithinWindow(): boolean {
-    return isRollbackWithinWindow(this.newRS, this.stableRS, this.allRSs, this.ro.rollbackWindowRevisions);
-  }
 
   /** `replicasetutil.PodTemplateOrStepsChanged`: step hash or pod hash differ from status. */
   private podTemplateOrStepsChanged(): boolean {
@@ -485,11 +466,7 @@ export class CanaryReconcile extends RolloutContext {
 
   private reconcileAnalysisRuns(): void {
     const analysis = this.c.options.analysis;
-    const aborted = this.pause.isAborted();
-    const initialDeploy = this.prev.stableRS === '';
-    // Going back to a ReplicaSet still inside its scaleDownDelay skips analysis (rollbackToScaleDownDelay).
-    const rollbackToScaleDownDelay = this.newRS?.annotations.has(SCALE_DOWN_DEADLINE) ?? false;
-    if (aborted || this.prev.promoteFull || rollbackToScaleDownDelay || initialDeploy || this.isRollbackWithinWindow()) {
+    if (this.skipsAnalysis()) {
       for (const ar of [this.currentStepAR, this.currentBackgroundAR, ...this.otherARs]) if (ar) analysis.terminate(ar);
       this.setCurrentAnalysisRuns(this.currentStepAR, this.currentBackgroundAR);
       return;

@@ -10,6 +10,8 @@ import { POD_TEMPLATE_HASH_LABEL } from '../cluster/replicaSet.js';
 import type { RolloutController } from './controller.js';
 import { DefaultRolloutResyncPeriodSeconds, getProgressDeadlineSecondsOrDefault } from './defaults.js';
 import { PauseContext } from './pause.js';
+import { reconcilePodRestarts } from './restart.js';
+import { isRollbackWithinWindow } from './rollbackWindow.js';
 import type { SimRollout } from './rollout.js';
 import { blueGreenOf } from './blueGreenStatus.js';
 import {
@@ -69,6 +71,8 @@ export abstract class RolloutContext {
   protected abstract scaleDownDelaySeconds(): number;
   /** replicaset.go `GetScaleDownRevisionLimit` for this strategy. */
   protected abstract scaleDownRevisionLimit(): number;
+  /** `replicasetutil.MaxUnavailable` for this strategy: how many pods a restart may evict at once. */
+  protected abstract restartMaxUnavailable(): number;
   /** The Services isReplicaSetReferenced looks up (canary/stable, or active/preview). */
   protected abstract referencingServiceNames(): readonly (string | undefined)[];
   /** promoteStable's strategy part (the step index, or the blue-green preview checkpoint). */
@@ -242,6 +246,29 @@ export abstract class RolloutContext {
     return false;
   }
 
+  // rollout/restart.go RolloutPodRestarter.Reconcile (sim/rollouts/restart.ts): how many pods it evicted.
+  protected reconcilePodRestarts(): number {
+    const outcome = reconcilePodRestarts(
+      {
+        nowMs: this.now,
+        restartAt: this.ro.restartAt,
+        restartedAt: this.prev.restartedAt,
+        replicas: this.ro.replicas,
+        maxUnavailable: this.restartMaxUnavailable(),
+        allRSs: this.allRSs,
+      },
+      this.c.options.cluster,
+      (ms) => this.c.enqueueAfter(ms),
+    );
+    if (outcome.done) this.newStatus.restartedAt = this.ro.restartAt; // SetRestartedAt
+    return outcome.restarted;
+  }
+
+  // rollout/sync.go isRollbackWithinWindow (sim/rollouts/rollbackWindow.ts)
+  protected isRollbackWithinWindow(): boolean {
+    return isRollbackWithinWindow(this.newRS, this.stableRS, this.allRSs, this.ro.rollbackWindowRevisions);
+  }
+
   // ------------------------------------------------------------------------------------------
   // rollout/replicaset.go and rollout/sync.go: scaling ReplicaSets
 
@@ -347,6 +374,17 @@ export abstract class RolloutContext {
 
   // ------------------------------------------------------------------------------------------
   // rollout/analysis.go helpers both strategies call
+
+  /**
+   * analysis.go reconcileAnalysisRuns, its first test: aborted, full promotion requested, going back
+   * to a ReplicaSet still inside its scaleDownDelay (rollbackToScaleDownDelay), the initial deploy,
+   * or a rollback within rollbackWindow: every run is terminated and none is started.
+   */
+  protected skipsAnalysis(): boolean {
+    const rollbackToScaleDownDelay = this.newRS !== undefined && this.readScaleDownDeadline(this.newRS) !== undefined;
+    const initialDeploy = this.prev.stableRS === '';
+    return this.pause.isAborted() || this.prev.promoteFull || rollbackToScaleDownDelay || initialDeploy || this.isRollbackWithinWindow();
+  }
 
   /** analysis.go needsNewAnalysisRun. */
   protected needsNewAnalysisRun(current: AnalysisRun | undefined): boolean {
