@@ -2,7 +2,8 @@
 // newRolloutContext, rollout/context.go reconcile, rollout/bluegreen.go rolloutBlueGreen and the
 // pieces of rollout/sync.go, replicaset.go, service.go, pause.go and analysis.go it calls, in
 // their order — order is behaviour (semantics digest §3). Upstream function names are kept so the
-// TypeScript can be read beside the Go.
+// TypeScript can be read beside the Go. What blue-green shares with the canary (upstream's
+// rolloutContext helpers) is in sim/rollouts/sync.ts; this file supplies the blue-green branches.
 //
 // Like the Go, a reconcile reads the ReplicaSets once at its start and does not see its own
 // writes: a scale or a removed scale-down-deadline annotation is visible to the next reconcile

@@ -2,7 +2,8 @@
 // rollout/context.go reconcile, rollout/canary.go rolloutCanary, and the pieces of
 // rollout/sync.go, replicaset.go, service.go, analysis.go and trafficrouting.go it calls, in their
 // order — order is behaviour (semantics digest §0, §2.1). Upstream function names are kept so the
-// TypeScript can be read beside the Go.
+// TypeScript can be read beside the Go. What the canary shares with blue-green (upstream's
+// rolloutContext helpers) is in sim/rollouts/sync.ts; this file supplies the canary branches.
 import type { AnalysisRun } from '../analysis/analysisRun.js';
 import { isCompleted } from '../analysis/types.js';
 import type { ReplicaSet } from '../cluster/replicaSet.js';
