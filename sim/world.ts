@@ -230,6 +230,21 @@ function unmatchedQueryWarnings(provider: PrometheusProvider, manifests: Manifes
   return out;
 }
 
+/**
+ * The known-surprise warnings of a manifest set (sim/lint/surprises.ts), linted once per set: a
+ * sweep, a drill or the canary-hour bench runs the same loaded (never modified) manifests
+ * thousands of times, and the lint does not depend on the run.
+ */
+const surpriseWarningsByManifests = new WeakMap<ManifestSet, readonly string[]>();
+function surpriseWarnings(manifests: ManifestSet): readonly string[] {
+  let warnings = surpriseWarningsByManifests.get(manifests);
+  if (warnings === undefined) {
+    warnings = lintSurprises(manifests).map(formatDiagnostic);
+    surpriseWarningsByManifests.set(manifests, warnings);
+  }
+  return warnings;
+}
+
 /** What the mesh and ingress presets label series with: the Rollout, its Services, its NGINX stable Ingress. */
 function presetContext(manifest: Rollout): { rollout: string; canaryService?: string; stableService?: string; ingress?: string } {
   const c = manifest.spec.strategy.canary;
@@ -484,7 +499,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   options.onWorld?.({ kernel, trace, cluster, traffic, scraper, store, provider, analysis, router, controller, rollout, untilMs });
 
   // Known surprises of the real controller that these manifests walk into (sim/lint/surprises.ts).
-  const warnings: string[] = [...lintSurprises(manifests).map(formatDiagnostic), ...managedRouteWarnings(manifest, scenario.traffic)];
+  const warnings: string[] = [...surpriseWarnings(manifests), ...managedRouteWarnings(manifest, scenario.traffic)];
   try {
     kernel.run(untilMs);
   } catch (e) {
