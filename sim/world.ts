@@ -148,6 +148,21 @@ function imageOf(template: PodTemplateSpec): string {
   return template.containers[0]?.image ?? '';
 }
 
+/**
+ * The known-surprise warnings of a manifest set (sim/lint/surprises.ts), linted once per set: a
+ * sweep, a drill or the canary-hour bench runs the same loaded (never modified) manifests
+ * thousands of times, and the lint does not depend on the run.
+ */
+const surpriseWarningsByManifests = new WeakMap<ManifestSet, readonly string[]>();
+function surpriseWarnings(manifests: ManifestSet): readonly string[] {
+  let warnings = surpriseWarningsByManifests.get(manifests);
+  if (warnings === undefined) {
+    warnings = lintSurprises(manifests).map(formatDiagnostic);
+    surpriseWarningsByManifests.set(manifests, warnings);
+  }
+  return warnings;
+}
+
 function inputError(at: SourcePosition | undefined, file: string, field: string, message: string): InputError {
   return new InputError([{ severity: 'error', file: at?.file ?? file, line: at?.line ?? 0, column: at?.column ?? 0, field, message }]);
 }
@@ -228,21 +243,6 @@ function unmatchedQueryWarnings(provider: PrometheusProvider, manifests: Manifes
     }
   }
   return out;
-}
-
-/**
- * The known-surprise warnings of a manifest set (sim/lint/surprises.ts), linted once per set: a
- * sweep, a drill or the canary-hour bench runs the same loaded (never modified) manifests
- * thousands of times, and the lint does not depend on the run.
- */
-const surpriseWarningsByManifests = new WeakMap<ManifestSet, readonly string[]>();
-function surpriseWarnings(manifests: ManifestSet): readonly string[] {
-  let warnings = surpriseWarningsByManifests.get(manifests);
-  if (warnings === undefined) {
-    warnings = lintSurprises(manifests).map(formatDiagnostic);
-    surpriseWarningsByManifests.set(manifests, warnings);
-  }
-  return warnings;
 }
 
 /** What the mesh and ingress presets label series with: the Rollout, its Services, its NGINX stable Ingress. */
