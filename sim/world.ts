@@ -149,6 +149,21 @@ function imageOf(template: PodTemplateSpec): string {
   return template.containers[0]?.image ?? '';
 }
 
+/**
+ * The known-surprise warnings of a manifest set (sim/lint/surprises.ts), linted once per set: a
+ * sweep, a drill or the canary-hour bench runs the same loaded (never modified) manifests
+ * thousands of times, and the lint does not depend on the run.
+ */
+const surpriseWarningsByManifests = new WeakMap<ManifestSet, readonly string[]>();
+function surpriseWarnings(manifests: ManifestSet): readonly string[] {
+  let warnings = surpriseWarningsByManifests.get(manifests);
+  if (warnings === undefined) {
+    warnings = lintSurprises(manifests).map(formatDiagnostic);
+    surpriseWarningsByManifests.set(manifests, warnings);
+  }
+  return warnings;
+}
+
 function inputError(at: SourcePosition | undefined, file: string, field: string, message: string): InputError {
   return new InputError([{ severity: 'error', file: at?.file ?? file, line: at?.line ?? 0, column: at?.column ?? 0, field, message }]);
 }
@@ -537,7 +552,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   options.onWorld?.({ kernel, trace, cluster, traffic, scraper, store, provider, analysis, router, controller, rollout, untilMs });
 
   // Known surprises of the real controller that these manifests walk into (sim/lint/surprises.ts).
-  const warnings: string[] = [...lintSurprises(manifests).map(formatDiagnostic), ...managedRouteWarnings(manifest, scenario.traffic)];
+  const warnings: string[] = [...surpriseWarnings(manifests), ...managedRouteWarnings(manifest, scenario.traffic)];
   try {
     kernel.run(untilMs);
   } catch (e) {
