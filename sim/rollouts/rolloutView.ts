@@ -211,6 +211,7 @@ export class RolloutViewChanges {
     const s = rollout.status;
     k.push(s.phase, s.message, s.currentStepIndex, s.abort, s.stableRS, s.currentPodHash, s.controllerPause, s.pauseConditions.length, s.observedGeneration);
     k.push(rollout.generation, rollout.replicas, s.replicas, s.updatedReplicas, s.readyReplicas, s.availableReplicas, s.canary.weights?.canary.weight);
+    k.push(s.blueGreen?.activeSelector, s.blueGreen?.previewSelector);
     for (const rs of replicaSets) {
       k.push(rs.name, rs.revision, rs.specReplicas, rs.statusReplicas, rs.readyReplicas, rs.availableReplicas, rs.annotations.get('scale-down-deadline') ?? '');
     }
