@@ -150,16 +150,22 @@ function imageOf(template: PodTemplateSpec): string {
 }
 
 /**
- * The known-surprise warnings of a manifest set (sim/lint/surprises.ts), linted once per set: a
- * sweep, a drill or the canary-hour bench runs the same loaded (never modified) manifests
- * thousands of times, and the lint does not depend on the run.
+ * The known-surprise warnings of a run's inputs (sim/lint/surprises.ts), linted once per manifest
+ * set and scenario: a sweep, a drill or the canary-hour bench runs the same loaded (never
+ * modified) objects thousands of times, and the lint does not depend on the seed or the run.
+ * Keyed by both objects because the lint may read the scenario as well as the manifests.
  */
-const surpriseWarningsByManifests = new WeakMap<ManifestSet, readonly string[]>();
-function surpriseWarnings(manifests: ManifestSet): readonly string[] {
-  let warnings = surpriseWarningsByManifests.get(manifests);
+const surpriseWarningsCache = new WeakMap<ManifestSet, WeakMap<ScenarioSpec, readonly string[]>>();
+function surpriseWarnings(manifests: ManifestSet, scenario: ScenarioSpec): readonly string[] {
+  let byScenario = surpriseWarningsCache.get(manifests);
+  if (byScenario === undefined) {
+    byScenario = new WeakMap();
+    surpriseWarningsCache.set(manifests, byScenario);
+  }
+  let warnings = byScenario.get(scenario);
   if (warnings === undefined) {
     warnings = lintSurprises(manifests).map(formatDiagnostic);
-    surpriseWarningsByManifests.set(manifests, warnings);
+    byScenario.set(scenario, warnings);
   }
   return warnings;
 }
@@ -552,7 +558,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   options.onWorld?.({ kernel, trace, cluster, traffic, scraper, store, provider, analysis, router, controller, rollout, untilMs });
 
   // Known surprises of the real controller that these manifests walk into (sim/lint/surprises.ts).
-  const warnings: string[] = [...surpriseWarnings(manifests), ...managedRouteWarnings(manifest, scenario.traffic)];
+  const warnings: string[] = [...surpriseWarnings(manifests, scenario), ...managedRouteWarnings(manifest, scenario.traffic)];
   try {
     kernel.run(untilMs);
   } catch (e) {
