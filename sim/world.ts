@@ -29,7 +29,7 @@ import { SeriesStore } from './metrics/store.js';
 import { RolloutController } from './rollouts/controller.js';
 import { DefaultMaxTrafficWeight } from './rollouts/defaults.js';
 import { SimRollout } from './rollouts/rollout.js';
-import { rolloutView, rolloutViewKey, type RolloutView } from './rollouts/rolloutView.js';
+import { RolloutViewChanges, rolloutView, type RolloutView } from './rollouts/rolloutView.js';
 import type { Outcome, ScenarioSpec, VersionSpec } from './scenario/types.js';
 import { DEFAULT_BUCKETS_SECONDS } from './traffic/behaviour.js';
 import type { LoadProfile } from './traffic/load.js';
@@ -147,6 +147,27 @@ function behaviourFor(scenario: ScenarioSpec, template: PodTemplateSpec): Versio
 
 function imageOf(template: PodTemplateSpec): string {
   return template.containers[0]?.image ?? '';
+}
+
+/**
+ * The known-surprise warnings of a run's inputs (sim/lint/surprises.ts), linted once per manifest
+ * set and scenario: a sweep, a drill or the canary-hour bench runs the same loaded (never
+ * modified) objects thousands of times, and the lint does not depend on the seed or the run.
+ * Keyed by both objects because the lint may read the scenario as well as the manifests.
+ */
+const surpriseWarningsCache = new WeakMap<ManifestSet, WeakMap<ScenarioSpec, readonly string[]>>();
+function surpriseWarnings(manifests: ManifestSet, scenario: ScenarioSpec): readonly string[] {
+  let byScenario = surpriseWarningsCache.get(manifests);
+  if (byScenario === undefined) {
+    byScenario = new WeakMap();
+    surpriseWarningsCache.set(manifests, byScenario);
+  }
+  let warnings = byScenario.get(scenario);
+  if (warnings === undefined) {
+    warnings = lintSurprises(manifests, scenario).map(formatDiagnostic);
+    byScenario.set(scenario, warnings);
+  }
+  return warnings;
 }
 
 function inputError(at: SourcePosition | undefined, file: string, field: string, message: string): InputError {
@@ -473,14 +494,12 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   // What `kubectl argo rollouts get rollout` would show, recorded whenever it changes: at status
   // writes (which follow every ReplicaSet count change the controller observes) and AnalysisRun
   // phase changes — not at each pod transition, which the next status write reflects.
-  let lastView = '';
+  const viewChanges = new RolloutViewChanges();
   const recordViews = options.keepTrace ?? true;
   function noteView(): void {
     // Sweeps and drills that drop the trace do not pay for views nobody reads.
     if (!recordViews || rollout.status.phase === '') return;
-    const key = rolloutViewKey(rollout, cluster.replicaSets, analysis.allRuns);
-    if (key === lastView) return;
-    lastView = key;
+    if (!viewChanges.changed(rollout, cluster.replicaSets, analysis.allRuns)) return;
     const view = rolloutView(rollout, cluster.replicaSets, analysis.allRuns);
     trace.record('rolloutView', view as unknown as Record<string, unknown>);
   }
@@ -539,7 +558,7 @@ export function runScenario(scenario: ScenarioSpec, manifests: ManifestSet, opti
   options.onWorld?.({ kernel, trace, cluster, traffic, scraper, store, provider, analysis, router, controller, rollout, untilMs });
 
   // Known surprises of the real controller that these manifests walk into (sim/lint/surprises.ts).
-  const warnings: string[] = [...lintSurprises(manifests, scenario).map(formatDiagnostic), ...managedRouteWarnings(manifest, scenario.traffic)];
+  const warnings: string[] = [...surpriseWarnings(manifests, scenario), ...managedRouteWarnings(manifest, scenario.traffic)];
   try {
     kernel.run(untilMs);
   } catch (e) {

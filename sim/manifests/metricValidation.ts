@@ -22,6 +22,9 @@ export function hasPlaceholder(value: string): boolean {
  * the first tag that could not be resolved (upstream: "failed to resolve {{tag}}").
  */
 export function resolveArgTags(text: string, values: ReadonlyMap<string, string>): { text: string; unresolved: string | undefined } {
+  // Most fields hold no tag at all; skip the regular-expression replace for them (every
+  // AnalysisRun resolves each field of each metric).
+  if (!text.includes('{{')) return { text, unresolved: undefined };
   let unresolved: string | undefined;
   const out = text.replace(TAG, (_whole, tag: string) => {
     const name = tag.trim();

@@ -2,7 +2,8 @@
 // newRolloutContext, rollout/context.go reconcile, rollout/bluegreen.go rolloutBlueGreen and the
 // pieces of rollout/sync.go, replicaset.go, service.go, pause.go and analysis.go it calls, in
 // their order — order is behaviour (semantics digest §3). Upstream function names are kept so the
-// TypeScript can be read beside the Go.
+// TypeScript can be read beside the Go. What blue-green shares with the canary (upstream's
+// rolloutContext helpers) is in sim/rollouts/sync.ts; this file supplies the blue-green branches.
 //
 // Like the Go, a reconcile reads the ReplicaSets once at its start and does not see its own
 // writes: a scale or a removed scale-down-deadline annotation is visible to the next reconcile
@@ -20,14 +21,11 @@ import {
   getAutoPromotionEnabledOrDefault,
   getBlueGreenAbortScaleDownDelaySecondsOrDefault,
   getBlueGreenScaleDownDelaySecondsOrDefault,
-  getProgressDeadlineSecondsOrDefault,
   getScaleDownRevisionLimit,
 } from './defaults.js';
-import { PauseContext } from './pause.js';
+import { DESIRED_REPLICAS, RolloutContext, SCALE_DOWN_DEADLINE, sum } from './sync.js';
 import { blueGreenMaxUnavailable } from './blueGreenRestart.js';
-import { reconcilePodRestarts } from './restart.js';
 import { reconcileRevisionHistoryLimit } from './revisionHistory.js';
-import { isRollbackWithinWindow } from './rollbackWindow.js';
 import {
   blueGreenOf,
   blueGreenRolloutHealthy,
@@ -40,17 +38,10 @@ import {
   emptyBlueGreenStatus,
   emptyRolloutStatus,
   getRolloutCondition,
-  metaNow,
-  newRolloutCondition,
-  removeRolloutCondition,
-  setRolloutCondition,
   type RolloutAnalysisRunStatus,
   type RolloutStatus,
 } from './status.js';
 
-const REVISION = 'rollout.argoproj.io/revision';
-const DESIRED_REPLICAS = 'rollout.argoproj.io/desired-replicas';
-const SCALE_DOWN_DEADLINE = 'scale-down-deadline';
 
 /** A ReplicaSet as this reconcile read it (the informer copy the Go code keeps using). */
 interface ReadView {
@@ -71,39 +62,22 @@ function selectorHash(svc: SimService | undefined): string {
   return svc?.selector[POD_TEMPLATE_HASH_LABEL] ?? '';
 }
 
-export class BlueGreenReconcile {
-  private readonly ro;
+export class BlueGreenReconcile extends RolloutContext {
+  protected readonly dropsDeadlineOnFullScaleDown = true;
+  protected readonly oldRSDeadlineEnqueues = true;
   private readonly bg: BlueGreenStrategy;
-  /** `c.rollout.Status`: the status this reconcile read. */
-  private prev: RolloutStatus;
-  /** `c.newStatus`. */
-  private readonly newStatus: RolloutStatus = { ...emptyRolloutStatus(), blueGreen: emptyBlueGreenStatus() };
-  private allRSs: ReplicaSet[] = [];
-  private newRS: ReplicaSet | undefined;
-  private stableRS: ReplicaSet | undefined;
-  private otherRSs: ReplicaSet[] = [];
   private readonly read = new Map<ReplicaSet, ReadView>();
-  private pause: PauseContext;
   private preAR: AnalysisRun | undefined;
   private postAR: AnalysisRun | undefined;
   private otherARs: AnalysisRun[] = [];
 
-  constructor(
-    private readonly c: RolloutController,
-    private readonly now: number,
-  ) {
-    this.ro = c.rollout;
+  constructor(c: RolloutController, now: number) {
+    super(c, now, { ...emptyRolloutStatus(), blueGreen: emptyBlueGreenStatus() });
     this.bg = c.rollout.blueGreen!;
-    this.prev = this.ro.status;
-    this.pause = new PauseContext(this.prev);
   }
 
   private get replicas(): number {
     return this.ro.replicas;
-  }
-
-  private event(reason: string, message: string): void {
-    this.c.events.event(this.c.objectName, reason, message);
   }
 
   private view(rs: ReplicaSet): ReadView {
@@ -130,41 +104,26 @@ export class BlueGreenReconcile {
   }
 
   // ------------------------------------------------------------------------------------------
-  // rollout/controller.go newRolloutContext + rollout/context.go reconcile
+  // rollout/controller.go newRolloutContext, the blue-green parts (the reconcile itself is RolloutContext.run)
 
-  run(): void {
-    const cluster = this.c.options.cluster;
-    this.allRSs = [...cluster.replicaSets];
-    for (const rs of this.allRSs) this.view(rs);
-    const hash = this.ro.podTemplateHash;
-    this.newRS = this.allRSs.find((rs) => rs.podTemplateHash === hash);
-    this.stableRS = this.findStableRS();
-    this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
+  protected listReplicaSets(): ReplicaSet[] {
+    const all = [...this.c.options.cluster.replicaSets];
+    for (const rs of all) this.view(rs);
+    return all;
+  }
+
+  protected findCurrentRuns(): void {
     this.findAnalysisRuns();
+  }
 
-    if (!this.newRS) {
-      this.createDesiredReplicaSet(hash);
-      this.stableRS = this.findStableRS();
-      this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
-    }
+  protected startNewStatus(): void {
     // newRolloutContext: aborting a fully promoted rollout is a no-op (rolloututil.IsFullyPromoted
     // compares the hashes only).
     if (this.prev.stableRS === this.prev.currentPodHash && this.pause.isAborted()) this.pause.removeAbort();
     // newRolloutContext: the new status starts from the stored restartedAt (SetRestartedAt overrides).
     this.newStatus.restartedAt = this.prev.restartedAt;
-
-    this.checkPausedConditions();
-    if (this.isScalingEvent()) {
-      this.syncReplicasOnly();
-      return;
-    }
-    this.rolloutBlueGreen();
   }
 
-  private findStableRS(): ReplicaSet | undefined {
-    if (this.prev.stableRS === '') return undefined;
-    return this.allRSs.find((rs) => rs.podTemplateHash === this.prev.stableRS);
-  }
 
   /** `analysisutil.FilterCurrentRolloutAnalysisRuns`: the current runs are the ones named in status. */
   private findAnalysisRuns(): void {
@@ -176,96 +135,22 @@ export class BlueGreenReconcile {
     this.otherARs = all.filter((r) => r !== this.preAR && r !== this.postAR);
   }
 
-  // rollout/sync.go createDesiredReplicaSet
-  private createDesiredReplicaSet(hash: string): void {
-    const newRevision = String(maxRevision(this.allRSs) + 1);
-    const rs = this.c.options.cluster.createReplicaSet(`${this.ro.name}-${hash}`, hash, this.ro.template, this.ro.minReadySeconds);
-    rs.annotations.set(REVISION, newRevision);
-    rs.annotations.set(DESIRED_REPLICAS, String(this.replicas));
-    this.allRSs.push(rs);
-    this.view(rs);
-    this.newRS = rs;
-    this.setRolloutRevision(newRevision);
-    this.event('NewReplicaSetCreated', `Created ReplicaSet ${rs.name} (revision ${newRevision})`);
-    const status = cloneStatus(this.ro.status);
-    setRolloutCondition(status, newRolloutCondition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${rs.name}"`, this.now));
-    this.c.replaceStatus(status);
-    this.prev = this.ro.status;
-    this.pause = new PauseContext(this.prev);
+  // rollout/sync.go createDesiredReplicaSet; this reconcile reads the new RS as created.
+  protected override createDesiredReplicaSet(hash: string): void {
+    super.createDesiredReplicaSet(hash);
+    this.view(this.newRS!);
   }
 
-  // rollout/sync.go setRolloutRevision
-  private setRolloutRevision(revision: string): void {
-    if (this.ro.revision === revision) return;
-    this.ro.revision = revision;
-    this.event('RolloutUpdated', `Rollout updated to revision ${revision}`);
-    this.c.enqueue();
+  protected override readSpecReplicas(rs: ReplicaSet): number {
+    return this.view(rs).specReplicas;
   }
 
-  // rollout/sync.go syncReplicaSetRevision
-  private syncReplicaSetRevision(): void {
-    const rs = this.newRS;
-    if (!rs) return;
-    const newRevision = maxRevision(this.allRSs.filter((r) => r !== rs)) + 1;
-    const old = Number(rs.annotations.get(REVISION) ?? '0');
-    if (old < newRevision) {
-      rs.annotations.set(REVISION, String(newRevision));
-      this.c.enqueue();
-      return;
-    }
-    this.setRolloutRevision(rs.annotations.get(REVISION) ?? String(old));
-    if (!getRolloutCondition(this.prev, 'Progressing')) {
-      const status = cloneStatus(this.ro.status);
-      setRolloutCondition(status, newRolloutCondition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${rs.name}"`, this.now));
-      this.c.replaceStatus(status);
-      this.prev = this.ro.status;
-    }
-  }
-
-  // rollout/sync.go checkPausedConditions
-  private checkPausedConditions(): void {
-    const progCond = getRolloutCondition(this.prev, 'Progressing');
-    const progCondPaused = progCond?.reason === 'RolloutPaused';
-    const isPaused = this.prev.pauseConditions.length > 0 || this.ro.paused;
-    const abortCondExists = progCond?.reason === 'RolloutAborted';
-    const completed = this.prev.stableRS !== '' && this.prev.stableRS === this.prev.currentPodHash;
-    const updated = [];
-    if (isPaused !== progCondPaused && !abortCondExists && !completed) {
-      updated.push(
-        isPaused
-          ? newRolloutCondition('Progressing', 'Unknown', 'RolloutPaused', 'Rollout is paused', this.now)
-          : newRolloutCondition('Progressing', 'Unknown', 'RolloutResumed', 'Rollout is resumed', this.now),
-      );
-    }
-    if (!this.prev.abort && abortCondExists) {
-      updated.push(newRolloutCondition('Progressing', 'Unknown', 'RolloutRetry', 'Retrying Rollout after abort', this.now));
-    }
-    const pausedCondTrue = getRolloutCondition(this.prev, 'Paused')?.status === 'True';
-    if (isPaused !== pausedCondTrue && !abortCondExists) {
-      updated.push(newRolloutCondition('Paused', isPaused ? 'True' : 'False', 'RolloutPaused', 'Rollout is paused', this.now));
-    }
-    if (updated.length === 0) return;
-    const next = cloneStatus(this.prev);
-    for (const cond of updated) setRolloutCondition(next, cond);
-    next.observedGeneration = String(this.ro.generation);
-    Object.assign(next, this.phaseOf(next));
-    this.c.patchStatus(this.prev, next);
-  }
-
-  // rollout/sync.go isScalingEvent
-  private isScalingEvent(): boolean {
-    this.syncReplicaSetRevision();
-    for (const rs of [this.newRS, this.stableRS]) {
-      if (!rs || rs.specReplicas === 0) continue;
-      const desired = rs.annotations.get(DESIRED_REPLICAS);
-      if (desired === undefined) continue;
-      if (Number(desired) !== this.replicas) return true;
-    }
-    return false;
+  protected override readScaleDownDeadline(rs: ReplicaSet): string | undefined {
+    return this.view(rs).scaleDownDeadline;
   }
 
   // rollout/sync.go syncReplicasOnly (blue-green branch)
-  private syncReplicasOnly(): void {
+  protected syncReplicasOnly(): void {
     this.syncReplicaSetRevision();
     const newStatus = cloneStatus(this.prev);
     this.reconcileBlueGreenReplicaSets();
@@ -276,6 +161,10 @@ export class BlueGreenReconcile {
 
   // ------------------------------------------------------------------------------------------
   // rollout/bluegreen.go rolloutBlueGreen
+
+  protected rolloutStrategy(): void {
+    this.rolloutBlueGreen();
+  }
 
   private rolloutBlueGreen(): void {
     const { previewSvc, activeSvc } = this.getPreviewAndActiveServices();
@@ -404,28 +293,11 @@ export class BlueGreenReconcile {
     reconcileRevisionHistoryLimit(this.otherRSs, this.ro.manifest.spec.revisionHistoryLimit, this.c.options.cluster);
   }
 
-  // rollout/restart.go RolloutPodRestarter.Reconcile (sim/rollouts/restart.ts), with
-  // replicasetutil.MaxUnavailable's blue-green branch (sim/rollouts/blueGreenRestart.ts).
-  private reconcilePodRestarts(): void {
-    const outcome = reconcilePodRestarts(
-      {
-        nowMs: this.now,
-        restartAt: this.ro.restartAt,
-        restartedAt: this.prev.restartedAt,
-        replicas: this.replicas,
-        maxUnavailable: blueGreenMaxUnavailable(this.replicas, this.bg.maxUnavailable),
-        allRSs: this.allRSs,
-      },
-      this.c.options.cluster,
-      (ms) => this.c.enqueueAfter(ms),
-    );
-    if (outcome.done) this.newStatus.restartedAt = this.ro.restartAt; // SetRestartedAt
+  // replicasetutil.MaxUnavailable's blue-green branch (sim/rollouts/blueGreenRestart.ts), for pod restarts.
+  protected restartMaxUnavailable(): number {
+    return blueGreenMaxUnavailable(this.replicas, this.bg.maxUnavailable);
   }
 
-  // rollout/sync.go isRollbackWithinWindow (sim/rollouts/rollbackWindow.ts)
-  private isRollbackWithinWindow(): boolean {
-    return isRollbackWithinWindow(this.newRS, this.stableRS, this.allRSs, this.ro.rollbackWindowRevisions);
-  }
 
   // rollout/replicaset.go removeScaleDownDeadlines (on the live objects; this reconcile keeps its read view)
   private removeScaleDownDeadlines(): void {
@@ -434,7 +306,7 @@ export class BlueGreenReconcile {
   }
 
   /** rollout/replicaset.go shouldDelayScaleDownOnAbort (blue-green: abortScaleDownDelaySeconds 0 ⇒ never). */
-  private shouldDelayScaleDownOnAbort(): boolean {
+  protected shouldDelayScaleDownOnAbort(): boolean {
     if (!this.pause.isAborted() || !this.stableRS) return false;
     return getBlueGreenAbortScaleDownDelaySecondsOrDefault(this.bg.abortScaleDownDelaySeconds).delaySeconds !== undefined;
   }
@@ -466,20 +338,6 @@ export class BlueGreenReconcile {
     this.scaleReplicaSetAndRecordEvent(rs, count);
   }
 
-  /**
-   * rollout/replicaset.go addScaleDownDelay: the deadline is written as RFC3339 (whole seconds).
-   * The RS patch is an informer event that enqueues the rollout. A zero delay removes the
-   * annotation instead.
-   */
-  private addScaleDownDelay(rs: ReplicaSet, delaySeconds: number): void {
-    if (delaySeconds === 0) {
-      rs.annotations.delete(SCALE_DOWN_DEADLINE);
-      return;
-    }
-    rs.annotations.set(SCALE_DOWN_DEADLINE, String(metaNow(this.now) + delaySeconds * 1000));
-    this.c.enqueue();
-  }
-
   // rollout/replicaset.go reconcileOtherReplicaSets → bluegreen.go scaleDownOldReplicaSetsForBlueGreen
   private reconcileOtherReplicaSets(): boolean {
     const active = this.otherRSs.filter((rs) => this.view(rs).specReplicas > 0);
@@ -494,75 +352,13 @@ export class BlueGreenReconcile {
     for (const rs of [...active].sort((a, b) => b.revision - a.revision)) {
       if (this.isReplicaSetReferenced(rs)) continue;
       if (this.view(rs).specReplicas === 0) continue;
-      const r = this.scaleDownDelayHelper(rs, annotated);
+      const r = this.scaleDownDelayHelper(rs, annotated, this.replicas);
       annotated = r.annotated;
       if (this.view(rs).specReplicas === r.desired) continue;
       this.scaleReplicaSetAndRecordEvent(rs, r.desired);
       scaled = true;
     }
     return scaled;
-  }
-
-  /**
-   * rollout/replicaset.go scaleDownDelayHelper: an old RS without a deadline gets one and keeps
-   * its replicas; within its deadline it is held at spec.replicas (restored if it shrank); past it,
-   * or beyond scaleDownDelayRevisionLimit (newest revisions counted first), it goes to 0.
-   */
-  private scaleDownDelayHelper(rs: ReplicaSet, annotated: number): { annotated: number; desired: number } {
-    const limit = getScaleDownRevisionLimit(this.bg.scaleDownDelayRevisionLimit);
-    const spec = this.view(rs).specReplicas;
-    const deadline = this.view(rs).scaleDownDeadline;
-    if (deadline === undefined && spec > 0) {
-      if (annotated < limit) {
-        const delaySeconds = getBlueGreenScaleDownDelaySecondsOrDefault(this.bg.scaleDownDelaySeconds);
-        this.addScaleDownDelay(rs, delaySeconds);
-        // Upstream then requeues after the delay. With scaleDownDelaySeconds: 0 that is a requeue
-        // with no delay that finds the same state again (the old RS is never scaled down, issue
-        // #1992); rehearse keeps the replicas without spinning on it.
-        if (delaySeconds > 0) this.c.enqueueAfter(delaySeconds * 1000);
-        return { annotated: annotated + 1, desired: spec };
-      }
-      return { annotated, desired: 0 };
-    }
-    if (deadline !== undefined) {
-      annotated++;
-      if (annotated > limit) return { annotated, desired: 0 };
-      const remaining = Number(deadline) - this.now;
-      if (remaining > 0) {
-        if (remaining < DefaultRolloutResyncPeriodSeconds * 1000) this.c.enqueueAfter(remaining);
-        return { annotated, desired: this.replicas };
-      }
-    }
-    return { annotated, desired: 0 };
-  }
-
-  // rollout/replicaset.go isReplicaSetReferenced
-  private isReplicaSetReferenced(rs: ReplicaSet): boolean {
-    const hash = rs.podTemplateHash;
-    const s = this.prev;
-    const bg = this.prevBG;
-    if ([s.stableRS, s.currentPodHash, bg.activeSelector, bg.previewSelector].includes(hash)) return true;
-    for (const name of [this.bg.activeService, this.bg.previewService]) {
-      if (!name) continue;
-      if (selectorHash(this.c.options.cluster.services.get(name)) === hash) return true;
-    }
-    return false;
-  }
-
-  // rollout/sync.go scaleReplicaSetAndRecordEvent / scaleReplicaSet
-  private scaleReplicaSetAndRecordEvent(rs: ReplicaSet, newScale: number): boolean {
-    const desired = String(this.replicas);
-    const annotationsNeedUpdate = rs.annotations.get(DESIRED_REPLICAS) !== desired;
-    const old = this.view(rs).specReplicas;
-    const sizeNeedsUpdate = old !== newScale;
-    if (!sizeNeedsUpdate && !annotationsNeedUpdate) return false;
-    rs.annotations.set(DESIRED_REPLICAS, desired);
-    // A full scale-down drops the deadline annotation, except while an aborted preview waits.
-    if (newScale === 0 && !this.shouldDelayScaleDownOnAbort()) rs.annotations.delete(SCALE_DOWN_DEADLINE);
-    this.c.options.cluster.scale(rs, newScale);
-    if (!sizeNeedsUpdate) return false;
-    this.event('ScalingReplicaSet', `Scaled ${old < newScale ? 'up' : 'down'} ReplicaSet ${rs.name} (revision ${rs.revision}) from ${old} to ${newScale}`);
-    return true;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -604,21 +400,12 @@ export class BlueGreenReconcile {
     return this.preAR !== undefined && this.preAR.phase === 'Successful';
   }
 
-  // rollout/pause.go checkEnqueueRolloutDuringWait (see canary.ts for the 1 ms after the deadline)
-  private checkEnqueueRolloutDuringWait(startTime: number, durationSeconds: number): void {
-    const expiry = startTime + durationSeconds * 1000;
-    const nextResync = this.now + DefaultRolloutResyncPeriodSeconds * 1000;
-    if (nextResync > expiry && expiry >= this.now) this.c.enqueueAfter(expiry - this.now + 1);
-  }
-
   // ------------------------------------------------------------------------------------------
   // rollout/analysis.go reconcileAnalysisRuns (blue-green branch)
 
   private reconcileAnalysisRuns(): void {
     const analysis = this.c.options.analysis;
-    const rollbackToScaleDownDelay = this.newRS !== undefined && this.view(this.newRS).scaleDownDeadline !== undefined;
-    const initialDeploy = this.prev.stableRS === '';
-    if (this.pause.isAborted() || this.prev.promoteFull || rollbackToScaleDownDelay || initialDeploy || this.isRollbackWithinWindow()) {
+    if (this.skipsAnalysis()) {
       for (const ar of [this.preAR, this.postAR, ...this.otherARs]) if (ar) analysis.terminate(ar);
       this.setCurrentAnalysisRuns(this.preAR, this.postAR);
       return;
@@ -648,14 +435,6 @@ export class BlueGreenReconcile {
       if (ar.message !== '') message += `: ${ar.message}`;
       this.pause.addAbort(message);
     }
-  }
-
-  /** analysis.go needsNewAnalysisRun. */
-  private needsNewAnalysisRun(current: AnalysisRun | undefined): boolean {
-    if (!current) return true;
-    const hasPauseStep = this.prev.pauseConditions.some((p) => p.reason === 'CanaryPauseStep' || p.reason === 'BlueGreenPause');
-    if (this.prev.controllerPause && !hasPauseStep) return current.phase === 'Inconclusive';
-    return this.prev.abortedAt !== undefined;
   }
 
   private reconcilePrePromotionAnalysisRun(): AnalysisRun | undefined {
@@ -728,28 +507,8 @@ export class BlueGreenReconcile {
     });
   }
 
-  private emitAnalysisRunStatusChanges(prev: RolloutAnalysisRunStatus | undefined, ar: AnalysisRun | undefined, type: 'PrePromotion' | 'PostPromotion'): void {
-    if (!ar || ar.phase === '') return;
-    if (prev === undefined || (prev.name === ar.name && prev.status !== ar.phase)) {
-      const msg = `${type} Analysis Run '${ar.name}' Status New: '${ar.phase}' Previous: '${prev ? prev.status : 'NoPreviousStatus'}'`;
-      this.c.events.event(this.c.objectName, `AnalysisRun${ar.phase}`, msg, ar.phase === 'Failed' || ar.phase === 'Error' ? 'Warning' : 'Normal');
-    }
-  }
-
   // ------------------------------------------------------------------------------------------
   // rollout/bluegreen.go syncRolloutStatusBlueGreen and rollout/sync.go status helpers
-
-  private calculateBaseStatus(): RolloutStatus {
-    const s = this.newStatus;
-    s.currentPodHash = this.newRS ? this.newRS.podTemplateHash : this.ro.podTemplateHash;
-    s.replicas = sum(this.allRSs, (rs) => rs.statusReplicas);
-    s.updatedReplicas = this.newRS ? this.newRS.statusReplicas : 0;
-    s.readyReplicas = sum(this.allRSs, (rs) => rs.readyReplicas);
-    s.conditions = [...this.prev.conditions];
-    // newStatus.StableRS is still empty here, as in the Go.
-    s.promoteFull = s.currentPodHash !== s.stableRS && this.prev.promoteFull;
-    return s;
-  }
 
   private syncRolloutStatusBlueGreen(previewSvc: SimService | undefined, activeSvc: SimService | undefined): void {
     const newStatus = this.calculateBaseStatus();
@@ -778,11 +537,8 @@ export class BlueGreenReconcile {
     this.persistRolloutStatus(newStatus);
   }
 
-  // rollout/sync.go resetRolloutStatus
-  private resetRolloutStatus(newStatus: RolloutStatus): void {
-    this.pause.clearPauseConditions();
-    this.pause.removeAbort();
-    newStatus.promoteFull = false;
+  // rollout/sync.go resetRolloutStatus (blue-green part)
+  protected resetStrategyStatus(newStatus: RolloutStatus): void {
     // Upstream also calls SetRestartedAt here, but it writes c.newStatus after calculateBaseStatus
     // copied it by value into the status being built: no effect on what blue-green persists.
     const bg = newStatus.blueGreen!;
@@ -823,151 +579,53 @@ export class BlueGreenReconcile {
     return 'Completed blue-green update';
   }
 
-  // rollout/sync.go promoteStable
-  private promoteStable(newStatus: RolloutStatus, reason: string): void {
-    this.pause.clearPauseConditions();
-    this.pause.removeAbort();
-    newStatus.promoteFull = false;
+  // rollout/sync.go promoteStable (blue-green part)
+  protected promoteStrategyStatus(newStatus: RolloutStatus): void {
     newStatus.blueGreen!.scaleUpPreviewCheckPoint = false;
-    if (newStatus.stableRS !== newStatus.currentPodHash) {
-      newStatus.stableRS = newStatus.currentPodHash;
-      this.event('RolloutCompleted', `Rollout completed update to revision ${this.ro.revision ?? ''} (${newStatus.currentPodHash}): ${reason}`);
-    }
   }
 
-  // rollout/sync.go calculateRolloutConditions (blue-green branches)
-  private calculateRolloutConditions(newStatus: RolloutStatus): void {
-    const isPaused = this.prev.pauseConditions.length > 0 || this.ro.paused;
-    const isAborted = this.pause.isAborted();
-    const healthy = blueGreenRolloutHealthy(this.specView(), this.prev.observedGeneration, this.ro.generation, newStatus);
-    let becameUnhealthy = false;
-    const healthyCond = getRolloutCondition(this.prev, 'Healthy');
-    if (!isPaused && healthy) {
-      setRolloutCondition(newStatus, newRolloutCondition('Healthy', 'True', 'RolloutHealthy', 'Rollout is healthy', this.now));
-    } else if (healthyCond) {
-      becameUnhealthy = setRolloutCondition(newStatus, newRolloutCondition('Healthy', 'False', 'RolloutHealthy', 'Rollout is not healthy', this.now));
-    }
+  /** `conditions.RolloutHealthy` (blue-green). */
+  protected rolloutHealthy(newStatus: RolloutStatus): boolean {
+    return blueGreenRolloutHealthy(this.specView(), this.prev.observedGeneration, this.ro.generation, newStatus);
+  }
 
-    if (isAborted) {
-      let message = `Rollout aborted update to revision ${this.ro.revision ?? ''}`;
-      if (this.pause.abortMessage !== '') message = `${message}: ${this.pause.abortMessage}`;
-      if (setRolloutCondition(newStatus, newRolloutCondition('Progressing', 'False', 'RolloutAborted', message, this.now))) {
-        this.c.events.warn(this.c.objectName, 'RolloutAborted', message);
-      }
-    }
+  /** `conditions.RolloutProgressing` (blue-green). */
+  protected rolloutProgressing(newStatus: RolloutStatus): boolean {
+    return blueGreenRolloutProgressing(this.prev, newStatus);
+  }
 
-    const currentCond = getRolloutCondition(this.prev, 'Progressing');
-    if (!isAborted) {
-      if (healthy) {
-        const msg = `ReplicaSet "${this.newRS?.name ?? ''}" has successfully progressed.`;
-        setRolloutCondition(newStatus, newRolloutCondition('Progressing', 'True', 'NewReplicaSetAvailable', msg, this.now));
-      } else if (blueGreenRolloutProgressing(this.prev, newStatus) || becameUnhealthy) {
-        let msg = this.newRS ? `ReplicaSet "${this.newRS.name}" is progressing.` : `Rollout "${this.ro.name}" is progressing.`;
-        let reason = 'ReplicaSetUpdated';
-        if (newStatus.stableRS === newStatus.currentPodHash && becameUnhealthy) {
-          reason = 'ReplicaSetNotAvailable';
-          msg = 'Rollout does not have minimum availability';
-        }
-        let condition = newRolloutCondition('Progressing', 'True', reason, msg, this.now);
-        if (currentCond) {
-          if (currentCond.status === 'True') condition = { ...condition, lastTransitionTime: currentCond.lastTransitionTime };
-          removeRolloutCondition(newStatus, 'Progressing');
-        }
-        setRolloutCondition(newStatus, condition);
-      } else if (!this.isIndefiniteStep() && !this.isWaitingForReplicaSetScaleDown() && this.rolloutTimedOut(newStatus)) {
-        const msg = this.newRS ? `ReplicaSet "${this.newRS.name}" has timed out progressing.` : `Rollout "${this.ro.name}" has timed out progressing.`;
-        const changed = setRolloutCondition(newStatus, newRolloutCondition('Progressing', 'False', 'ProgressDeadlineExceeded', msg, this.now));
-        if (this.ro.manifest.spec.progressDeadlineAbort && (changed || !this.pause.isAborted())) {
-          this.pause.addAbort(msg);
-          this.c.events.warn(this.c.objectName, 'RolloutAborted', msg);
-        }
-      }
-    }
-
-    // Available: the active RS saturated (annotations.IsSaturated).
+  /** rollout/sync.go calculateRolloutConditions (blue-green): Available once the active RS is saturated. */
+  protected rolloutAvailable(newStatus: RolloutStatus): boolean {
     const activeRS = this.replicaSetByHash(blueGreenOf(newStatus).activeSelector);
-    setRolloutCondition(
-      newStatus,
-      activeRS && this.isSaturated(activeRS)
-        ? newRolloutCondition('Available', 'True', 'AvailableReason', 'Rollout has minimum availability', this.now)
-        : newRolloutCondition('Available', 'False', 'AvailableReason', 'Rollout does not have minimum availability', this.now),
-    );
-
-    if (newStatus.stableRS !== '' && newStatus.stableRS === newStatus.currentPodHash) {
-      setRolloutCondition(newStatus, newRolloutCondition('Completed', 'True', 'RolloutCompleted', 'RolloutCompleted', this.now));
-    } else if (setRolloutCondition(newStatus, newRolloutCondition('Completed', 'False', 'RolloutCompleted', 'RolloutCompleted', this.now))) {
-      this.event('RolloutNotCompleted', `Rollout not completed, started update to revision ${this.ro.revision ?? ''} (${newStatus.currentPodHash})`);
-    }
+    return activeRS !== undefined && this.isSaturated(activeRS);
   }
 
-  /** conditions.RolloutTimedOut: strict "deadline is before now". */
-  private rolloutTimedOut(newStatus: RolloutStatus): boolean {
-    const cond = getRolloutCondition(newStatus, 'Progressing');
-    if (!cond || cond.reason === 'RolloutAborted' || cond.reason === 'RolloutPaused') return false;
-    if (cond.reason === 'ProgressDeadlineExceeded') return true;
-    const pds = getProgressDeadlineSecondsOrDefault(this.ro.manifest.spec.progressDeadlineSeconds);
-    return cond.lastUpdateTime + pds * 1000 < this.now;
+  /** `defaults.GetScaleDownDelaySecondsOrDefault` (blue-green). */
+  protected scaleDownDelaySeconds(): number {
+    return getBlueGreenScaleDownDelaySecondsOrDefault(this.bg.scaleDownDelaySeconds);
+  }
+
+  protected scaleDownRevisionLimit(): number {
+    return getScaleDownRevisionLimit(this.bg.scaleDownDelayRevisionLimit);
+  }
+
+  // rollout/replicaset.go isReplicaSetReferenced: the active and preview Services.
+  protected referencingServiceNames(): readonly (string | undefined)[] {
+    return [this.bg.activeService, this.bg.previewService];
   }
 
   /** sync.go isIndefiniteStep: for blue-green, a True Paused condition. */
-  private isIndefiniteStep(): boolean {
+  protected isIndefiniteStep(): boolean {
     return getRolloutCondition(this.prev, 'Paused')?.status === 'True';
   }
 
-  /** sync.go isWaitingForReplicaSetScaleDown: another RS still carries a scale-down deadline. */
-  private isWaitingForReplicaSetScaleDown(): boolean {
-    return this.otherRSs.some((rs) => rs.annotations.has(SCALE_DOWN_DEADLINE));
-  }
-
-  // rollout/sync.go persistRolloutStatus + sendStateChangeEvents
-  private persistRolloutStatus(newStatus: RolloutStatus): void {
-    this.pause.calculatePauseStatus(newStatus, this.now);
-    newStatus.observedGeneration = String(this.ro.generation);
-    Object.assign(newStatus, this.phaseOf(newStatus));
-    const prevPaused = this.prev.pauseConditions.length > 0;
-    if (!this.c.patchStatus(this.prev, newStatus)) {
-      this.requeueStuckRollout(newStatus);
-      return;
-    }
-    const currPaused = newStatus.pauseConditions.length > 0;
-    if (prevPaused !== currPaused) {
-      if (currPaused) this.event('RolloutPaused', `Rollout is paused (${newStatus.pauseConditions[0]!.reason})`);
-      else if (newStatus.abortedAt === undefined) this.event('RolloutResumed', 'Rollout is resumed');
-    }
-  }
-
-  private phaseOf(status: RolloutStatus): { phase: RolloutStatus['phase']; message: string } {
+  protected phaseOf(status: RolloutStatus): { phase: RolloutStatus['phase']; message: string } {
     return calculateBlueGreenRolloutPhase(this.specView(), status);
   }
 
-  // rollout/sync.go requeueStuckRollout: only when a reconcile changed nothing.
-  private requeueStuckRollout(newStatus: RolloutStatus): void {
-    const cond = getRolloutCondition(this.prev, 'Progressing');
-    if (!cond) return;
-    const isPaused = this.prev.pauseConditions.length > 0 || this.ro.paused;
-    const healthy = blueGreenRolloutHealthy(this.specView(), this.prev.observedGeneration, this.ro.generation, newStatus);
-    if (healthy || cond.reason === 'ProgressDeadlineExceeded' || isPaused || this.prev.abort || this.isIndefiniteStep()) return;
-    const pds = getProgressDeadlineSecondsOrDefault(this.ro.manifest.spec.progressDeadlineSeconds);
-    const after = cond.lastUpdateTime + pds * 1000 - this.now;
-    if (after < 1000) this.c.enqueue();
-    else this.c.enqueueAfter(after + 1000);
-  }
 }
 
 function runStatus(ar: AnalysisRun): RolloutAnalysisRunStatus {
   return { name: ar.name, status: ar.phase, message: ar.message };
-}
-
-function sum<T>(items: readonly T[], f: (t: T) => number): number {
-  let s = 0;
-  for (const i of items) s += f(i);
-  return s;
-}
-
-/** `replicasetutil.MaxRevision`. */
-function maxRevision(rss: readonly ReplicaSet[]): number {
-  let max = 0;
-  for (const rs of rss) max = Math.max(max, rs.revision);
-  return max;
 }
 

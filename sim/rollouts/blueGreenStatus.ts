@@ -2,7 +2,7 @@
 // utils/rollout/rolloututil.go CalculateRolloutPhase (blue-green branch),
 // utils/conditions/conditions.go RolloutHealthy and RolloutProgressing (blue-green branches).
 // Pure functions of spec values and statuses, so they can be tested with worked examples.
-import { emptyBlueGreenStatus, isFullyPromoted, type BlueGreenStatus, type RolloutPhase, type RolloutStatus } from './status.js';
+import { emptyBlueGreenStatus, isFullyPromoted, replicasProgressing, type BlueGreenStatus, type RolloutPhase, type RolloutStatus } from './status.js';
 
 /** What the blue-green status helpers read from the spec. */
 export interface BlueGreenSpecView {
@@ -72,11 +72,5 @@ export function blueGreenRolloutProgressing(old: RolloutStatus, next: RolloutSta
   const a = blueGreenOf(old);
   const b = blueGreenOf(next);
   const selectorChange = a.activeSelector !== b.activeSelector || a.previewSelector !== b.previewSelector;
-  return (
-    next.updatedReplicas !== old.updatedReplicas ||
-    next.replicas - next.updatedReplicas < old.replicas - old.updatedReplicas ||
-    next.readyReplicas > old.readyReplicas ||
-    next.availableReplicas > old.availableReplicas ||
-    selectorChange
-  );
+  return replicasProgressing(old, next) || selectorChange;
 }

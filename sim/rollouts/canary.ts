@@ -2,7 +2,8 @@
 // rollout/context.go reconcile, rollout/canary.go rolloutCanary, and the pieces of
 // rollout/sync.go, replicaset.go, service.go, analysis.go and trafficrouting.go it calls, in their
 // order — order is behaviour (semantics digest §0, §2.1). Upstream function names are kept so the
-// TypeScript can be read beside the Go.
+// TypeScript can be read beside the Go. What the canary shares with blue-green (upstream's
+// rolloutContext helpers) is in sim/rollouts/sync.ts; this file supplies the canary branches.
 import type { AnalysisRun } from '../analysis/analysisRun.js';
 import { isCompleted } from '../analysis/types.js';
 import type { ReplicaSet } from '../cluster/replicaSet.js';
@@ -12,12 +13,12 @@ import type { CanaryStep, RolloutAnalysis } from '../manifests/types.js';
 import type { RolloutController } from './controller.js';
 import {
   DefaultMaxTrafficWeight,
-  getProgressDeadlineSecondsOrDefault,
   DefaultRolloutResyncPeriodSeconds,
   getAbortScaleDownDelaySecondsOrDefault,
   getScaleDownDelaySecondsOrDefault,
+  getScaleDownRevisionLimit,
 } from './defaults.js';
-import { PauseContext } from './pause.js';
+import { RolloutContext, SCALE_DOWN_DEADLINE, sum } from './sync.js';
 import {
   atDesiredReplicaCountsForCanary,
   calculateReplicaCountsForBasicCanary,
@@ -42,53 +43,30 @@ import {
   emptyRolloutStatus,
   getRolloutCondition,
   isFullyPromoted,
-  metaNow,
-  newRolloutCondition,
-  removeRolloutCondition,
-  setRolloutCondition,
+  replicasProgressing,
   type RolloutStatus,
   type TrafficWeights,
 } from './status.js';
 import { canaryStepString } from './stepString.js';
-import { reconcilePodRestarts } from './restart.js';
 import { reconcileRevisionHistoryLimit } from './revisionHistory.js';
-import { isRollbackWithinWindow } from './rollbackWindow.js';
 import { RolloutExperiments } from './experimentStep.js';
-
-const REVISION = 'rollout.argoproj.io/revision';
-const DESIRED_REPLICAS = 'rollout.argoproj.io/desired-replicas';
-const SCALE_DOWN_DEADLINE = 'scale-down-deadline';
 
 function counts(rs: ReplicaSet): ReplicaSetCounts {
   return { name: rs.name, specReplicas: rs.specReplicas, statusReplicas: rs.statusReplicas, availableReplicas: rs.availableReplicas };
 }
 
-export class CanaryReconcile {
-  private readonly ro;
-  /** `c.rollout.Status`: the status this reconcile read (it is not refreshed by its own patches). */
-  private prev: RolloutStatus;
-  /** `c.newStatus`: the status being built. */
-  private newStatus: RolloutStatus = emptyRolloutStatus();
-  private allRSs: ReplicaSet[] = [];
-  private newRS: ReplicaSet | undefined;
-  private stableRS: ReplicaSet | undefined;
-  private otherRSs: ReplicaSet[] = [];
-  private pause: PauseContext;
+export class CanaryReconcile extends RolloutContext {
+  // Where the canary port departs from upstream's shared helpers (see sync.ts).
+  protected readonly dropsDeadlineOnFullScaleDown = false;
+  protected readonly oldRSDeadlineEnqueues = false;
   private currentStepAR: AnalysisRun | undefined;
   private currentBackgroundAR: AnalysisRun | undefined;
   private otherARs: AnalysisRun[] = [];
   /** The rollout's experiments (experiment steps), when the run has an experiment controller. */
   private experiments: RolloutExperiments | undefined;
 
-  constructor(
-    private readonly c: RolloutController,
-    private readonly now: number,
-  ) {
-    this.ro = c.rollout;
-    // Stored statuses are never modified in place (every write replaces the object), so the
-    // reconcile can read the stored one directly.
-    this.prev = this.ro.status;
-    this.pause = new PauseContext(this.prev);
+  constructor(c: RolloutController, now: number) {
+    super(c, now, emptyRolloutStatus());
   }
 
   private get steps(): readonly CanaryStep[] {
@@ -103,46 +81,26 @@ export class CanaryReconcile {
     return this.ro.canary.trafficRouting?.maxTrafficWeight ?? DefaultMaxTrafficWeight;
   }
 
-  private event(reason: string, message: string): void {
-    this.c.events.event(this.c.objectName, reason, message);
+  // ------------------------------------------------------------------------------------------
+  // rollout/controller.go newRolloutContext, the canary parts (the reconcile itself is RolloutContext.run)
+
+  // getReplicaSetsForRollouts: only the ReplicaSets the Rollout owns (not an Experiment's).
+  protected listReplicaSets(): ReplicaSet[] {
+    return this.c.options.cluster.replicaSets.filter((rs) => rs.owner === undefined);
   }
 
-  // ------------------------------------------------------------------------------------------
-  // rollout/controller.go newRolloutContext + rollout/context.go reconcile
-
-  run(): void {
-    const cluster = this.c.options.cluster;
-    // getReplicaSetsForRollouts: only the ReplicaSets the Rollout owns (not an Experiment's).
-    this.allRSs = cluster.replicaSets.filter((rs) => rs.owner === undefined);
-    const hash = this.ro.podTemplateHash;
-    this.newRS = this.allRSs.find((rs) => rs.podTemplateHash === hash);
-    this.stableRS = this.findStableRS();
-    this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
+  protected findCurrentRuns(): void {
     this.findAnalysisRuns();
     const experimentController = this.c.options.experiments;
     if (experimentController) this.experiments = new RolloutExperiments(experimentController, this.ro.name, this.prev);
+  }
 
-    if (!this.newRS) {
-      this.createDesiredReplicaSet(hash);
-      this.stableRS = this.findStableRS();
-      this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
-    }
+  protected startNewStatus(): void {
     if (isFullyPromoted(this.prev) && this.pause.isAborted()) this.pause.removeAbort();
     this.newStatus.canary.weights = this.prev.canary.weights;
     this.newStatus.restartedAt = this.prev.restartedAt;
-
-    this.checkPausedConditions();
-    if (this.isScalingEvent()) {
-      this.syncReplicasOnly();
-      return;
-    }
-    this.rolloutCanary();
   }
 
-  private findStableRS(): ReplicaSet | undefined {
-    if (this.prev.stableRS === '') return undefined;
-    return this.allRSs.find((rs) => rs.podTemplateHash === this.prev.stableRS);
-  }
 
   /** `analysisutil.FilterCurrentRolloutAnalysisRuns`: current runs are the ones named in status. */
   private findAnalysisRuns(): void {
@@ -154,100 +112,8 @@ export class CanaryReconcile {
     this.otherARs = all.filter((r) => r !== this.currentStepAR && r !== this.currentBackgroundAR);
   }
 
-  // rollout/sync.go createDesiredReplicaSet
-  private createDesiredReplicaSet(hash: string): void {
-    const cluster = this.c.options.cluster;
-    const newRevision = String(maxRevision(this.allRSs) + 1);
-    const rs = cluster.createReplicaSet(`${this.ro.name}-${hash}`, hash, this.ro.template, this.ro.minReadySeconds);
-    rs.annotations.set(REVISION, newRevision);
-    rs.annotations.set(DESIRED_REPLICAS, String(this.replicas));
-    this.allRSs.push(rs);
-    this.newRS = rs;
-    this.setRolloutRevision(newRevision);
-    this.event('NewReplicaSetCreated', `Created ReplicaSet ${rs.name} (revision ${newRevision})`);
-    // UpdateStatus with the Progressing condition; c.rollout is replaced by the updated object.
-    const status = cloneStatus(this.ro.status);
-    setRolloutCondition(status, newRolloutCondition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${rs.name}"`, this.now));
-    this.c.replaceStatus(status);
-    this.prev = this.ro.status;
-    this.pause = new PauseContext(this.prev);
-  }
-
-  // rollout/sync.go setRolloutRevision
-  private setRolloutRevision(revision: string): void {
-    if (this.ro.revision === revision) return;
-    this.ro.revision = revision;
-    this.event('RolloutUpdated', `Rollout updated to revision ${revision}`);
-    this.c.enqueue();
-  }
-
-  // rollout/sync.go syncReplicaSetRevision
-  private syncReplicaSetRevision(): void {
-    const rs = this.newRS;
-    if (!rs) return;
-    const newRevision = maxRevision(this.allRSs.filter((r) => r !== rs)) + 1;
-    const old = Number(rs.annotations.get(REVISION) ?? '0');
-    if (old < newRevision) {
-      // A reused ReplicaSet (rollback) is renumbered; the rollout's revision follows next reconcile.
-      rs.annotations.set(REVISION, String(newRevision));
-      this.c.enqueue();
-      return;
-    }
-    this.setRolloutRevision(rs.annotations.get(REVISION) ?? String(old));
-    if (!getRolloutCondition(this.prev, 'Progressing')) {
-      const status = cloneStatus(this.ro.status);
-      setRolloutCondition(status, newRolloutCondition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${rs.name}"`, this.now));
-      this.c.replaceStatus(status);
-      this.prev = this.ro.status;
-    }
-  }
-
-  // rollout/sync.go checkPausedConditions
-  private checkPausedConditions(): void {
-    const progCond = getRolloutCondition(this.prev, 'Progressing');
-    const progCondPaused = progCond?.reason === 'RolloutPaused';
-    const isPaused = this.prev.pauseConditions.length > 0 || this.ro.paused;
-    const abortCondExists = progCond?.reason === 'RolloutAborted';
-    const completed = this.prev.stableRS !== '' && this.prev.stableRS === this.prev.currentPodHash;
-    const updated = [];
-    if (isPaused !== progCondPaused && !abortCondExists && !completed) {
-      updated.push(
-        isPaused
-          ? newRolloutCondition('Progressing', 'Unknown', 'RolloutPaused', 'Rollout is paused', this.now)
-          : newRolloutCondition('Progressing', 'Unknown', 'RolloutResumed', 'Rollout is resumed', this.now),
-      );
-    }
-    if (!this.prev.abort && abortCondExists) {
-      updated.push(newRolloutCondition('Progressing', 'Unknown', 'RolloutRetry', 'Retrying Rollout after abort', this.now));
-    }
-    const pauseCond = getRolloutCondition(this.prev, 'Paused');
-    const pausedCondTrue = pauseCond?.status === 'True';
-    if (isPaused !== pausedCondTrue && !abortCondExists) {
-      updated.push(newRolloutCondition('Paused', isPaused ? 'True' : 'False', 'RolloutPaused', 'Rollout is paused', this.now));
-    }
-    if (updated.length === 0) return;
-    // patchCondition: computed against (and applied over) the status this reconcile read.
-    const next = cloneStatus(this.prev);
-    for (const cond of updated) setRolloutCondition(next, cond);
-    next.observedGeneration = String(this.ro.generation);
-    Object.assign(next, this.phaseOf(next));
-    this.c.patchStatus(this.prev, next);
-  }
-
-  // rollout/sync.go isScalingEvent
-  private isScalingEvent(): boolean {
-    this.syncReplicaSetRevision();
-    for (const rs of [this.newRS, this.stableRS]) {
-      if (!rs || rs.specReplicas === 0) continue; // controller.FilterActiveReplicaSets
-      const desired = rs.annotations.get(DESIRED_REPLICAS);
-      if (desired === undefined) continue;
-      if (Number(desired) !== this.replicas) return true;
-    }
-    return false;
-  }
-
   // rollout/sync.go syncReplicasOnly
-  private syncReplicasOnly(): void {
+  protected syncReplicasOnly(): void {
     this.syncReplicaSetRevision();
     const newStatus = cloneStatus(this.prev);
     this.reconcileCanaryReplicaSets();
@@ -257,6 +123,10 @@ export class CanaryReconcile {
 
   // ------------------------------------------------------------------------------------------
   // rollout/canary.go rolloutCanary
+
+  protected rolloutStrategy(): void {
+    this.rolloutCanary();
+  }
 
   private rolloutCanary(): void {
     if (this.podTemplateOrStepsChanged()) {
@@ -287,29 +157,12 @@ export class CanaryReconcile {
     this.syncRolloutStatusCanary();
   }
 
-  // rollout/restart.go RolloutPodRestarter.Reconcile (sim/rollouts/restart.ts)
-  private reconcilePodRestarts(): number {
+  // replicasetutil.MaxUnavailable (canary branch), for pod restarts.
+  protected restartMaxUnavailable(): number {
     const canary = this.ro.canary;
-    const outcome = reconcilePodRestarts(
-      {
-        nowMs: this.now,
-        restartAt: this.ro.restartAt,
-        restartedAt: this.prev.restartedAt,
-        replicas: this.replicas,
-        maxUnavailable: maxUnavailable(this.replicas, canary.maxUnavailable, canary.maxSurge),
-        allRSs: this.allRSs,
-      },
-      this.c.options.cluster,
-      (ms) => this.c.enqueueAfter(ms),
-    );
-    if (outcome.done) this.newStatus.restartedAt = this.ro.restartAt; // SetRestartedAt
-    return outcome.restarted;
+    return maxUnavailable(this.replicas, canary.maxUnavailable, canary.maxSurge);
   }
 
-  // rollout/sync.go isRollbackWithinWindow (sim/rollouts/rollbackWindow.ts)
-  private isRollbackWithinWindow(): boolean {
-    return isRollbackWithinWindow(this.newRS, this.stableRS, this.allRSs, this.ro.rollbackWindowRevisions);
-  }
 
   /** `replicasetutil.PodTemplateOrStepsChanged`: step hash or pod hash differ from status. */
   private podTemplateOrStepsChanged(): boolean {
@@ -409,11 +262,8 @@ export class CanaryReconcile {
         newReplicasCount = 0;
       } else {
         if (this.stableRS!.availableReplicas === this.replicas) {
-          // addScaleDownDelay: the RS patch is an informer event that enqueues the rollout.
           // addScaleDownDelay (the delay is never 0 here: 0 means "keep", see shouldDelayScaleDownOnAbort).
-          const delaySeconds = this.abortScaleDownDelay().delaySeconds ?? 0;
-          this.newRS.annotations.set(SCALE_DOWN_DEADLINE, String(metaNow(this.now) + delaySeconds * 1000));
-          this.c.enqueue();
+          this.addScaleDownDelay(this.newRS, this.abortScaleDownDelay().delaySeconds ?? 0);
         }
         return false;
       }
@@ -431,7 +281,7 @@ export class CanaryReconcile {
    * abortScaleDownDelaySeconds is not 0, and not (dynamicStableScale without an explicit delay —
    * then the canary shrinks with its traffic instead).
    */
-  private shouldDelayScaleDownOnAbort(): boolean {
+  protected shouldDelayScaleDownOnAbort(): boolean {
     if (!this.pause.isAborted() || this.stableRS === undefined || !this.ro.trafficRouted) return false;
     const { delaySeconds, wasSet } = this.abortScaleDownDelay();
     if (delaySeconds === undefined) return false;
@@ -479,7 +329,7 @@ export class CanaryReconcile {
       if (isFullyPromoted(this.prev) || rs.annotations.has(SCALE_DOWN_DEADLINE)) {
         // With dynamicStableScale the previous stable has already shrunk with its traffic: 0 now.
         if (this.ro.canary.dynamicStableScale !== true) {
-          const r = this.scaleDownDelayHelper(rs, annotated);
+          const r = this.scaleDownDelayHelper(rs, annotated, rs.specReplicas);
           annotated = r.annotated;
           desired = r.desired;
         }
@@ -491,67 +341,6 @@ export class CanaryReconcile {
       scaled += before - desired;
     }
     return scaled > 0;
-  }
-
-  /**
-   * rollout/replicaset.go scaleDownDelayHelper, called from the canary with the RS's own spec
-   * replicas as the count to keep (v1.9.1: a delayed canary RS keeps its count, §10.12). Within
-   * scaleDownDelayRevisionLimit (newest revision first) an RS without a deadline gets one and keeps
-   * its pods; one with a deadline keeps them until it passes; beyond the limit or after it: 0.
-   *
-   * `scaleDownDelaySeconds: 0` (issue #1992): addScaleDownDelay writes no deadline, the RS keeps
-   * its pods and upstream re-enqueues the rollout with zero delay — on every reconcile, for ever.
-   * The old RS is therefore never scaled down; rehearse keeps that outcome but does not replay the
-   * busy loop of immediate requeues (they change nothing).
-   */
-  private scaleDownDelayHelper(rs: ReplicaSet, annotated: number): { annotated: number; desired: number } {
-    const limit = this.ro.canary.scaleDownDelayRevisionLimit ?? Number.MAX_SAFE_INTEGER;
-    const deadline = rs.annotations.get(SCALE_DOWN_DEADLINE);
-    if (deadline === undefined) {
-      if (rs.specReplicas <= 0 || annotated >= limit) return { annotated, desired: 0 };
-      const delaySeconds = getScaleDownDelaySecondsOrDefault({ trafficRouted: this.ro.trafficRouted, scaleDownDelaySeconds: this.ro.canary.scaleDownDelaySeconds });
-      if (delaySeconds > 0) {
-        rs.annotations.set(SCALE_DOWN_DEADLINE, String(metaNow(this.now) + delaySeconds * 1000));
-        this.c.enqueueAfter(delaySeconds * 1000);
-      }
-      return { annotated: annotated + 1, desired: rs.specReplicas };
-    }
-    if (annotated + 1 > limit) return { annotated: annotated + 1, desired: 0 };
-    const remaining = Number(deadline) - this.now;
-    if (remaining > 0) {
-      if (remaining < DefaultRolloutResyncPeriodSeconds * 1000) this.c.enqueueAfter(remaining);
-      return { annotated: annotated + 1, desired: rs.specReplicas };
-    }
-    return { annotated: annotated + 1, desired: 0 };
-  }
-
-  // rollout/replicaset.go isReplicaSetReferenced
-  private isReplicaSetReferenced(rs: ReplicaSet): boolean {
-    const hash = rs.podTemplateHash;
-    const s = this.prev;
-    const refs = [s.stableRS, s.currentPodHash];
-    if (s.canary.weights) refs.push(s.canary.weights.canary.podTemplateHash, s.canary.weights.stable.podTemplateHash);
-    if (refs.includes(hash)) return true;
-    for (const name of [this.ro.canary.canaryService, this.ro.canary.stableService]) {
-      if (!name) continue;
-      const svc = this.c.options.cluster.services.get(name);
-      if (svc && svc.selector['rollouts-pod-template-hash'] === hash) return true;
-    }
-    return false;
-  }
-
-  // rollout/sync.go scaleReplicaSetAndRecordEvent / scaleReplicaSet
-  private scaleReplicaSetAndRecordEvent(rs: ReplicaSet, newScale: number): boolean {
-    const desired = String(this.replicas);
-    const annotationsNeedUpdate = rs.annotations.get(DESIRED_REPLICAS) !== desired;
-    const sizeNeedsUpdate = rs.specReplicas !== newScale;
-    if (!sizeNeedsUpdate && !annotationsNeedUpdate) return false;
-    const old = rs.specReplicas;
-    rs.annotations.set(DESIRED_REPLICAS, desired);
-    this.c.options.cluster.scale(rs, newScale);
-    if (!sizeNeedsUpdate) return false;
-    this.event('ScalingReplicaSet', `Scaled ${old < newScale ? 'up' : 'down'} ReplicaSet ${rs.name} (revision ${rs.revision}) from ${old} to ${newScale}`);
-    return true;
   }
 
   // rollout/canary.go reconcileCanaryPause
@@ -567,20 +356,6 @@ export class CanaryReconcile {
     if (step.pause.duration === undefined) return true;
     this.checkEnqueueRolloutDuringWait(cond.startTime, pauseDurationSeconds(step.pause.duration));
     return true;
-  }
-
-  // rollout/pause.go checkEnqueueRolloutDuringWait
-  private checkEnqueueRolloutDuringWait(startTime: number, durationSeconds: number): void {
-    const expiry = startTime + durationSeconds * 1000;
-    const nextResync = this.now + DefaultRolloutResyncPeriodSeconds * 1000;
-    // The deadline test is strict ("now is after"); a real queue fires a little after it, which we
-    // model as one virtual millisecond. Upstream arms the requeue only while `expiry.After(now)`,
-    // but its reconciles take real time: the reconcile that follows the one adding the pause
-    // condition always runs after the condition's (whole-second) startTime, so a pause whose
-    // expiry equals now (`pause: {duration: 0}` added on a whole second) completes there
-    // (semantics digest §2.9). Our reconciles take no virtual time, so that case arms the 1 ms
-    // requeue too instead of waiting for the 15-minute resync.
-    if (nextResync > expiry && expiry >= this.now) this.c.enqueueAfter(expiry - this.now + 1);
   }
 
   // rollout/service.go reconcileStableAndCanaryService
@@ -696,11 +471,7 @@ export class CanaryReconcile {
 
   private reconcileAnalysisRuns(): void {
     const analysis = this.c.options.analysis;
-    const aborted = this.pause.isAborted();
-    const initialDeploy = this.prev.stableRS === '';
-    // Going back to a ReplicaSet still inside its scaleDownDelay skips analysis (rollbackToScaleDownDelay).
-    const rollbackToScaleDownDelay = this.newRS?.annotations.has(SCALE_DOWN_DEADLINE) ?? false;
-    if (aborted || this.prev.promoteFull || rollbackToScaleDownDelay || initialDeploy || this.isRollbackWithinWindow()) {
+    if (this.skipsAnalysis()) {
       for (const ar of [this.currentStepAR, this.currentBackgroundAR, ...this.otherARs]) if (ar) analysis.terminate(ar);
       this.setCurrentAnalysisRuns(this.currentStepAR, this.currentBackgroundAR);
       return;
@@ -722,14 +493,6 @@ export class CanaryReconcile {
     this.newStatus.canary.currentBackgroundAnalysisRunStatus = background
       ? { name: background.name, status: background.phase, message: background.message }
       : undefined;
-  }
-
-  /** `needsNewAnalysisRun`. */
-  private needsNewAnalysisRun(current: AnalysisRun | undefined): boolean {
-    if (!current) return true;
-    const hasPauseStep = this.prev.pauseConditions.some((p) => p.reason === 'CanaryPauseStep' || p.reason === 'BlueGreenPause');
-    if (this.prev.controllerPause && !hasPauseStep) return current.phase === 'Inconclusive';
-    return this.prev.abortedAt !== undefined;
   }
 
   private reconcileStepBasedAnalysisRun(): AnalysisRun | undefined {
@@ -789,31 +552,8 @@ export class CanaryReconcile {
     });
   }
 
-  private emitAnalysisRunStatusChanges(
-    prev: RolloutStatus['canary']['currentStepAnalysisRunStatus'],
-    ar: AnalysisRun | undefined,
-    type: 'Step' | 'Background',
-  ): void {
-    if (!ar || ar.phase === '') return;
-    if (prev === undefined || (prev.name === ar.name && prev.status !== ar.phase)) {
-      const msg = `${type} Analysis Run '${ar.name}' Status New: '${ar.phase}' Previous: '${prev ? prev.status : 'NoPreviousStatus'}'`;
-      this.c.events.event(this.c.objectName, `AnalysisRun${ar.phase}`, msg, ar.phase === 'Failed' || ar.phase === 'Error' ? 'Warning' : 'Normal');
-    }
-  }
-
   // ------------------------------------------------------------------------------------------
   // rollout/canary.go syncRolloutStatusCanary and rollout/sync.go status helpers
-
-  private calculateBaseStatus(): RolloutStatus {
-    const s = this.newStatus;
-    s.currentPodHash = this.newRS ? this.newRS.podTemplateHash : this.ro.podTemplateHash;
-    s.replicas = sum(this.allRSs, (rs) => rs.statusReplicas);
-    s.updatedReplicas = this.newRS ? this.newRS.statusReplicas : 0;
-    s.readyReplicas = sum(this.allRSs, (rs) => rs.readyReplicas);
-    s.conditions = [...this.prev.conditions];
-    s.promoteFull = s.currentPodHash !== s.stableRS && this.prev.promoteFull;
-    return s;
-  }
 
   private syncRolloutStatusCanary(): void {
     const newStatus = this.calculateBaseStatus();
@@ -871,11 +611,8 @@ export class CanaryReconcile {
     this.persistRolloutStatus(newStatus);
   }
 
-  // rollout/sync.go resetRolloutStatus
-  private resetRolloutStatus(newStatus: RolloutStatus): void {
-    this.pause.clearPauseConditions();
-    this.pause.removeAbort();
-    newStatus.promoteFull = false;
+  // rollout/sync.go resetRolloutStatus (canary part)
+  protected resetStrategyStatus(newStatus: RolloutStatus): void {
     newStatus.canary.currentStepAnalysisRunStatus = undefined;
     newStatus.canary.currentBackgroundAnalysisRunStatus = undefined;
     newStatus.currentStepIndex = this.steps.length > 0 ? 0 : undefined;
@@ -896,16 +633,9 @@ export class CanaryReconcile {
     return '';
   }
 
-  // rollout/sync.go promoteStable
-  private promoteStable(newStatus: RolloutStatus, reason: string): void {
-    this.pause.clearPauseConditions();
-    this.pause.removeAbort();
-    newStatus.promoteFull = false;
+  // rollout/sync.go promoteStable (canary part): the step index goes past the last step.
+  protected promoteStrategyStatus(newStatus: RolloutStatus): void {
     newStatus.currentStepIndex = this.steps.length > 0 ? this.steps.length : undefined;
-    if (newStatus.stableRS !== newStatus.currentPodHash) {
-      newStatus.stableRS = newStatus.currentPodHash;
-      this.event('RolloutCompleted', `Rollout completed update to revision ${this.ro.revision ?? ''} (${newStatus.currentPodHash}): ${reason}`);
-    }
   }
 
   // rollout/canary.go completedCurrentCanaryStep
@@ -948,73 +678,27 @@ export class CanaryReconcile {
     });
   }
 
-  // rollout/sync.go calculateRolloutConditions
-  private calculateRolloutConditions(newStatus: RolloutStatus): void {
-    const isPaused = this.prev.pauseConditions.length > 0 || this.ro.paused;
-    const isAborted = this.pause.isAborted();
-    let becameUnhealthy = false;
-    const healthyCond = getRolloutCondition(this.prev, 'Healthy');
-    if (!isPaused && this.rolloutHealthy(newStatus)) {
-      setRolloutCondition(newStatus, newRolloutCondition('Healthy', 'True', 'RolloutHealthy', 'Rollout is healthy', this.now));
-    } else if (healthyCond) {
-      becameUnhealthy = setRolloutCondition(newStatus, newRolloutCondition('Healthy', 'False', 'RolloutHealthy', 'Rollout is not healthy', this.now));
-    }
+  // rollout/sync.go calculateRolloutConditions (canary): Available once all pods add up to spec.replicas.
+  protected rolloutAvailable(): boolean {
+    return sum(this.allRSs, (rs) => rs.availableReplicas) >= this.replicas;
+  }
 
-    if (isAborted) {
-      let message = `Rollout aborted update to revision ${this.ro.revision ?? ''}`;
-      if (this.pause.abortMessage !== '') message = `${message}: ${this.pause.abortMessage}`;
-      if (setRolloutCondition(newStatus, newRolloutCondition('Progressing', 'False', 'RolloutAborted', message, this.now))) {
-        this.c.events.warn(this.c.objectName, 'RolloutAborted', message);
-      }
-    }
+  /** `defaults.GetScaleDownDelaySecondsOrDefault` (canary: 0 without traffic routing). */
+  protected scaleDownDelaySeconds(): number {
+    return getScaleDownDelaySecondsOrDefault({ trafficRouted: this.ro.trafficRouted, scaleDownDelaySeconds: this.ro.canary.scaleDownDelaySeconds });
+  }
 
-    const currentCond = getRolloutCondition(this.prev, 'Progressing');
-    // Upstream's isHealthyRollout also requires the condition type not to be Progressing, which
-    // can never hold for this condition, so the switch below always runs when not aborted.
-    if (!isAborted) {
-      if (this.rolloutHealthy(newStatus)) {
-        const msg = `ReplicaSet "${this.newRS?.name ?? ''}" has successfully progressed.`;
-        setRolloutCondition(newStatus, newRolloutCondition('Progressing', 'True', 'NewReplicaSetAvailable', msg, this.now));
-      } else if (this.rolloutProgressing(newStatus) || becameUnhealthy) {
-        let msg = this.newRS ? `ReplicaSet "${this.newRS.name}" is progressing.` : `Rollout "${this.ro.name}" is progressing.`;
-        let reason = 'ReplicaSetUpdated';
-        if (newStatus.stableRS === newStatus.currentPodHash && becameUnhealthy) {
-          reason = 'ReplicaSetNotAvailable';
-          msg = 'Rollout does not have minimum availability';
-        }
-        let condition = newRolloutCondition('Progressing', 'True', reason, msg, this.now);
-        if (currentCond) {
-          if (currentCond.status === 'True') condition = { ...condition, lastTransitionTime: currentCond.lastTransitionTime };
-          removeRolloutCondition(newStatus, 'Progressing');
-        }
-        setRolloutCondition(newStatus, condition);
-      } else if (!this.isIndefiniteStep() && !this.isWaitingForReplicaSetScaleDown() && this.rolloutTimedOut(newStatus)) {
-        const msg = this.newRS ? `ReplicaSet "${this.newRS.name}" has timed out progressing.` : `Rollout "${this.ro.name}" has timed out progressing.`;
-        const changed = setRolloutCondition(newStatus, newRolloutCondition('Progressing', 'False', 'ProgressDeadlineExceeded', msg, this.now));
-        if (this.ro.manifest.spec.progressDeadlineAbort && (changed || !this.pause.isAborted())) {
-          this.pause.addAbort(msg);
-          this.c.events.warn(this.c.objectName, 'RolloutAborted', msg);
-        }
-      }
-    }
+  protected scaleDownRevisionLimit(): number {
+    return getScaleDownRevisionLimit(this.ro.canary.scaleDownDelayRevisionLimit);
+  }
 
-    const available = sum(this.allRSs, (rs) => rs.availableReplicas) >= this.replicas;
-    setRolloutCondition(
-      newStatus,
-      available
-        ? newRolloutCondition('Available', 'True', 'AvailableReason', 'Rollout has minimum availability', this.now)
-        : newRolloutCondition('Available', 'False', 'AvailableReason', 'Rollout does not have minimum availability', this.now),
-    );
-
-    if (newStatus.stableRS !== '' && newStatus.stableRS === newStatus.currentPodHash) {
-      setRolloutCondition(newStatus, newRolloutCondition('Completed', 'True', 'RolloutCompleted', 'RolloutCompleted', this.now));
-    } else if (setRolloutCondition(newStatus, newRolloutCondition('Completed', 'False', 'RolloutCompleted', 'RolloutCompleted', this.now))) {
-      this.event('RolloutNotCompleted', `Rollout not completed, started update to revision ${this.ro.revision ?? ''} (${newStatus.currentPodHash})`);
-    }
+  // rollout/replicaset.go isReplicaSetReferenced: the canary and stable Services.
+  protected referencingServiceNames(): readonly (string | undefined)[] {
+    return [this.ro.canary.canaryService, this.ro.canary.stableService];
   }
 
   /** `conditions.RolloutHealthy` (canary). */
-  private rolloutHealthy(newStatus: RolloutStatus): boolean {
+  protected rolloutHealthy(newStatus: RolloutStatus): boolean {
     const stepCount = this.steps.length;
     const executedAllSteps = stepCount === 0 || newStatus.currentStepIndex === undefined || newStatus.currentStepIndex === stepCount;
     const currentIsStable = newStatus.stableRS !== '' && newStatus.stableRS === newStatus.currentPodHash;
@@ -1029,76 +713,25 @@ export class CanaryReconcile {
   }
 
   /** `conditions.RolloutProgressing` (canary). */
-  private rolloutProgressing(newStatus: RolloutStatus): boolean {
+  protected rolloutProgressing(newStatus: RolloutStatus): boolean {
     const old = this.prev;
     const stepChanged =
       newStatus.currentStepIndex !== undefined && old.currentStepIndex !== undefined && newStatus.currentStepIndex !== old.currentStepIndex;
     const strategyProgress = newStatus.stableRS !== old.stableRS || stepChanged || newStatus.currentStepHash !== old.currentStepHash;
-    return (
-      newStatus.updatedReplicas !== old.updatedReplicas ||
-      newStatus.replicas - newStatus.updatedReplicas < old.replicas - old.updatedReplicas ||
-      newStatus.readyReplicas > old.readyReplicas ||
-      newStatus.availableReplicas > old.availableReplicas ||
-      strategyProgress
-    );
-  }
-
-  /** rollout/sync.go isWaitingForReplicaSetScaleDown: an "other" ReplicaSet carries a scale-down deadline. */
-  private isWaitingForReplicaSetScaleDown(): boolean {
-    return this.otherRSs.some((rs) => rs.annotations.has(SCALE_DOWN_DEADLINE));
-  }
-
-  /** `conditions.RolloutTimedOut`: strict "deadline is before now". */
-  private rolloutTimedOut(newStatus: RolloutStatus): boolean {
-    const cond = getRolloutCondition(newStatus, 'Progressing');
-    if (!cond || cond.reason === 'RolloutAborted' || cond.reason === 'RolloutPaused') return false;
-    if (cond.reason === 'ProgressDeadlineExceeded') return true;
-    const pds = getProgressDeadlineSecondsOrDefault(this.ro.manifest.spec.progressDeadlineSeconds);
-    return cond.lastUpdateTime + pds * 1000 < this.now;
+    return replicasProgressing(old, newStatus) || strategyProgress;
   }
 
   /** `isIndefiniteStep`: pause, analysis or experiment steps and a True Paused condition suspend the deadline. */
-  private isIndefiniteStep(): boolean {
+  protected isIndefiniteStep(): boolean {
     const { step } = this.currentStep();
     if (step && (step.kind === 'analysis' || step.kind === 'pause' || step.kind === 'experiment')) return true;
     return getRolloutCondition(this.prev, 'Paused')?.status === 'True';
   }
 
-  // rollout/sync.go persistRolloutStatus
-  private persistRolloutStatus(newStatus: RolloutStatus): void {
-    this.pause.calculatePauseStatus(newStatus, this.now);
-    newStatus.observedGeneration = String(this.ro.generation);
-    Object.assign(newStatus, this.phaseOf(newStatus));
-    const prevPaused = this.prev.pauseConditions.length > 0;
-    if (!this.c.patchStatus(this.prev, newStatus)) {
-      this.requeueStuckRollout(newStatus);
-      return;
-    }
-    // sendStateChangeEvents
-    const currPaused = newStatus.pauseConditions.length > 0;
-    if (prevPaused !== currPaused) {
-      if (currPaused) this.event('RolloutPaused', `Rollout is paused (${newStatus.pauseConditions[0]!.reason})`);
-      else if (newStatus.abortedAt === undefined) this.event('RolloutResumed', 'Rollout is resumed');
-    }
-  }
-
-  private phaseOf(status: RolloutStatus): { phase: RolloutStatus['phase']; message: string } {
+  protected phaseOf(status: RolloutStatus): { phase: RolloutStatus['phase']; message: string } {
     return calculateRolloutPhase({ replicas: this.replicas, paused: this.ro.paused, basicCanary: !this.ro.trafficRouted, restartAt: this.ro.restartAt }, status);
   }
 
-  // rollout/sync.go requeueStuckRollout: only when a reconcile changed nothing.
-  private requeueStuckRollout(newStatus: RolloutStatus): void {
-    const cond = getRolloutCondition(this.prev, 'Progressing');
-    if (!cond) return;
-    const isPaused = this.prev.pauseConditions.length > 0 || this.ro.paused;
-    if (this.rolloutHealthy(newStatus) || cond.reason === 'ProgressDeadlineExceeded' || isPaused || this.prev.abort || this.isIndefiniteStep()) {
-      return;
-    }
-    const pds = getProgressDeadlineSecondsOrDefault(this.ro.manifest.spec.progressDeadlineSeconds);
-    const after = cond.lastUpdateTime + pds * 1000 - this.now;
-    if (after < 1000) this.c.enqueue();
-    else this.c.enqueueAfter(after + 1000);
-  }
 }
 
 /** Branches of reconcileTrafficRouting that call `RemoveManagedRoutes` (before the stable-availability check). */
@@ -1106,18 +739,5 @@ const REMOVES_MANAGED_ROUTES: ReadonlySet<TrafficWeightBranch> = new Set(['fully
 
 function weightNumbers(w: TrafficWeights | undefined): CurrentWeights | undefined {
   return w ? { canary: w.canary.weight, stable: w.stable.weight } : undefined;
-}
-
-function sum<T>(items: readonly T[], f: (t: T) => number): number {
-  let s = 0;
-  for (const i of items) s += f(i);
-  return s;
-}
-
-/** `replicasetutil.MaxRevision`. */
-function maxRevision(rss: readonly ReplicaSet[]): number {
-  let max = 0;
-  for (const rs of rss) max = Math.max(max, rs.revision);
-  return max;
 }
 

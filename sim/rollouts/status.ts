@@ -188,6 +188,19 @@ export function calculateRolloutPhase(
   return { phase: 'Healthy', message: '' };
 }
 
+/**
+ * The strategy-independent part of `conditions.RolloutProgressing` (utils/conditions/conditions.go):
+ * a replica count moved forward. Each strategy ORs in its own progress (steps or selectors).
+ */
+export function replicasProgressing(old: RolloutStatus, next: RolloutStatus): boolean {
+  return (
+    next.updatedReplicas !== old.updatedReplicas ||
+    next.replicas - next.updatedReplicas < old.replicas - old.updatedReplicas ||
+    next.readyReplicas > old.readyReplicas ||
+    next.availableReplicas > old.availableReplicas
+  );
+}
+
 /** `rolloututil.IsFullyPromoted`. */
 export function isFullyPromoted(status: RolloutStatus): boolean {
   return status.stableRS !== '' && status.stableRS === status.currentPodHash;

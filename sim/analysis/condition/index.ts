@@ -94,7 +94,12 @@ export function envTypeOf(result: ConditionValue): ConditionEnvType {
   return 'map[string]interface {}';
 }
 
-const cache = new Map<string, CompiledCondition>();
+/**
+ * Compiled conditions by `${version}\u0000${env}` (a handful), then by text: looking up the
+ * condition's own string reuses its cached hash, where one concatenated key would be a new string
+ * to hash at every measurement.
+ */
+const cache = new Map<string, Map<string, CompiledCondition>>();
 const CACHE_LIMIT = 4096;
 
 /**
@@ -103,8 +108,13 @@ const CACHE_LIMIT = 4096;
  */
 export function compileCondition(text: string, env: ConditionEnvType, opts?: ConditionOptions): CompiledCondition {
   const exprVersion = opts?.exprVersion ?? '1.15';
-  const key = `${exprVersion}\u0000${env}\u0000${text}`;
-  const hit = cache.get(key);
+  const envKey = `${exprVersion}\u0000${env}`;
+  let byText = cache.get(envKey);
+  if (byText === undefined) {
+    byText = new Map();
+    cache.set(envKey, byText);
+  }
+  const hit = byText.get(text);
   if (hit !== undefined) return hit;
   const resultType = ENV_TYPES[env];
   if (resultType === undefined) throw new TypeError(`unknown condition environment type ${String(env)}`);
@@ -118,8 +128,8 @@ export function compileCondition(text: string, env: ConditionEnvType, opts?: Con
     staticType: typeName(checked.type),
     run,
   };
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, compiled);
+  if (byText.size >= CACHE_LIMIT) byText.clear();
+  byText.set(text, compiled);
   return compiled;
 }
 

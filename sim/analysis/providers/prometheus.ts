@@ -78,7 +78,7 @@ export interface QueryCoverage {
  * Compiled queries shared by every run in this thread (a sweep runs the same templates thousands of
  * times). A compiled query's selector cache is keyed by store, so sharing it across runs is safe.
  */
-const compiledQueries = new Map<string, CompiledQuery | PromqlError>();
+const compiledQueries: Record<2 | 3, Map<string, CompiledQuery | PromqlError>> = { 2: new Map(), 3: new Map() };
 const COMPILED_QUERY_LIMIT = 1024;
 
 export class PrometheusProvider implements MeasurementProvider {
@@ -184,8 +184,10 @@ export class PrometheusProvider implements MeasurementProvider {
   }
 
   private compile(query: string): CompiledQuery | PromqlError {
-    const key = `${this.o.prometheusVersion}\u0000${query}`;
-    let q = compiledQueries.get(key);
+    // One map per Prometheus version, keyed by the query text itself: a key built by concatenation
+    // would be a new string to hash at every measurement, the query's own string hashes once.
+    const cache = compiledQueries[this.o.prometheusVersion];
+    let q = cache.get(query);
     if (!q) {
       try {
         q = compileQuery(query, { prometheusVersion: this.o.prometheusVersion });
@@ -193,8 +195,8 @@ export class PrometheusProvider implements MeasurementProvider {
         if (!(e instanceof PromqlError)) throw e;
         q = e;
       }
-      if (compiledQueries.size >= COMPILED_QUERY_LIMIT) compiledQueries.clear();
-      compiledQueries.set(key, q);
+      if (cache.size >= COMPILED_QUERY_LIMIT) cache.clear();
+      cache.set(query, q);
     }
     return q;
   }
