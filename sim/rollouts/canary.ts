@@ -57,7 +57,7 @@ function counts(rs: ReplicaSet): ReplicaSetCounts {
 
 export class CanaryReconcile extends RolloutContext {
   // Where the canary port departs from upstream's shared helpers (see sync.ts).
-  protected readonly dropsDeadlineOnFullScaleDown = false;
+  protected readonly dropsDeadlineOnFullScaleDown = true;
   protected readonly oldRSDeadlineEnqueues = false;
   private currentStepAR: AnalysisRun | undefined;
   private currentBackgroundAR: AnalysisRun | undefined;

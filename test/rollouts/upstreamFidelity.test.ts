@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { ProvidersSpec } from '../../sim/analysis/providers/spec.js';
 import { loadManifests } from '../../sim/manifests/load.js';
 import { runScenario, type RunResult } from '../../sim/world.js';
-import { world, type WorldOptions } from '../helpers/sim.js';
+import { rolloutYaml, run, scalings, serviceYaml, statusAt, world, type WorldOptions } from '../helpers/sim.js';
+import { changedTemplate } from '../../sim/rollouts/templates.js';
+import { SCALE_DOWN_DEADLINE } from '../../sim/rollouts/sync.js';
 import { blueGreenRolloutYaml, SERVICES } from '../helpers/blueGreen.js';
 
 function runWith(docs: readonly string[], providers: Partial<ProvidersSpec> = {}, w: WorldOptions = {}): RunResult {
@@ -44,5 +46,51 @@ describe('blue-green analysis args from the rollout (rollout/analysis.go: BuildA
     const r = runWith([rollout('postPromotionAnalysis'), ...SERVICES, smokeTemplate], { web });
     const post = r.analysisRuns.find((a) => a.type === 'PostPromotion')!;
     expect(post.measurements[0]).toMatchObject({ phase: 'Successful', value: 'fine' });
+  });
+});
+
+const ISTIO = `canaryService: demo-canary
+stableService: demo-stable
+trafficRouting:
+  istio:
+    virtualService: {name: demo, routes: [primary]}`;
+const V1_RS = 'demo-6xw5sn4rp8';
+
+describe('canary full scale-down drops the scale-down deadline (rollout/sync.go scaleReplicaSet: fullScaleDown && !shouldDelayScaleDownOnAbort)', () => {
+  // replicas 2, istio, progressDeadlineSeconds 60, one setWeight 50 step: v2 at 60 s promotes, the
+  // v1 RS keeps its pods for scaleDownDelaySeconds (30 s) and is then scaled to 0, losing its
+  // deadline. At 200 s the operator updates to app:v3, whose pods never become ready: nothing waits
+  // for a scale-down any more (sync.go isWaitingForReplicaSetScaleDown is false), so the progress
+  // deadline expires 60 s later.
+  let deadlineBeforeUpdate: string | undefined = 'not inspected';
+  const r = run(
+    [
+      rolloutYaml({ replicas: 2, progressDeadlineSeconds: 60, canary: `${ISTIO}\nsteps:\n  - setWeight: 50` }),
+      serviceYaml('demo-canary'),
+      serviceYaml('demo-stable'),
+    ],
+    { untilMs: 600_000, faults: [{ kind: 'neverReady', atMs: 0, image: 'app:v3' }] },
+    {
+      onWorld: ({ kernel, rollout, controller, cluster }) => {
+        kernel.schedule(199_999, 0, 'inspect v1 RS', () => {
+          deadlineBeforeUpdate = cluster.replicaSets.find((rs) => rs.name === V1_RS)?.annotations.get(SCALE_DOWN_DEADLINE);
+        });
+        kernel.schedule(200_000, 0, 'update to v3', () => {
+          rollout.updateSpec({ template: changedTemplate(rollout.template, 'app:v3') });
+          controller.enqueue();
+        });
+      },
+    },
+  );
+
+  it('the v1 RS is scaled 2 → 0 after its 30 s delay and no longer carries a deadline', () => {
+    expect(scalings(r, 60_000)).toContain(`Scaled down ReplicaSet ${V1_RS} (revision 1) from 2 to 0`);
+    expect(deadlineBeforeUpdate).toBeUndefined();
+  });
+
+  it('the stuck v3 update times out: Degraded (ProgressDeadlineExceeded) once 60 s pass without progress', () => {
+    expect(statusAt(r, 199_999)!.phase).toBe('Healthy');
+    expect(statusAt(r, 300_000)).toMatchObject({ phase: 'Degraded' });
+    expect(String(statusAt(r, 300_000)!.message)).toMatch(/^ProgressDeadlineExceeded: ReplicaSet "demo-\w+" has timed out progressing\.$/);
   });
 });
