@@ -56,9 +56,9 @@ function counts(rs: ReplicaSet): ReplicaSetCounts {
 }
 
 export class CanaryReconcile extends RolloutContext {
-  // Where the canary port departs from upstream's shared helpers (see sync.ts).
+  // The shared helpers behave as upstream's for both strategies (see sync.ts).
   protected readonly dropsDeadlineOnFullScaleDown = true;
-  protected readonly oldRSDeadlineEnqueues = false;
+  protected readonly oldRSDeadlineEnqueues = true;
   private currentStepAR: AnalysisRun | undefined;
   private currentBackgroundAR: AnalysisRun | undefined;
   private otherARs: AnalysisRun[] = [];

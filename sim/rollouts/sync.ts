@@ -103,7 +103,8 @@ export abstract class RolloutContext {
 
   /**
    * Whether the deadline scaleDownDelayHelper writes on an old RS enqueues the rollout (upstream:
-   * the RS patch is an informer event, for both strategies). The canary port has never done it.
+   * the RS patch is an informer event, for both strategies). Both ports now do; the canary port
+   * once did not, which left a reconcile that changed no status without its follow-up reconcile.
    */
   protected abstract readonly oldRSDeadlineEnqueues: boolean;
 

@@ -94,3 +94,25 @@ describe('canary full scale-down drops the scale-down deadline (rollout/sync.go 
     expect(String(statusAt(r, 300_000)!.message)).toMatch(/^ProgressDeadlineExceeded: ReplicaSet "demo-\w+" has timed out progressing\.$/);
   });
 });
+
+describe('canary: writing an old RS its scale-down deadline requeues the rollout (rollout/replicaset.go addScaleDownDelay patches the RS; the RS informer enqueues its owner)', () => {
+  // replicas 2, istio, one setWeight 50 step: v2 at 60 s, its pods ready at 61 s, promoted at 62 s;
+  // the reconcile at 62 s that writes the v1 RS's deadline (62 s + 30 s) changes no status, so only
+  // the RS patch brings the next reconcile, at the same instant.
+  const afterDeadline: number[] = [];
+  run([rolloutYaml({ replicas: 2, canary: `${ISTIO}\nsteps:\n  - setWeight: 50` }), serviceYaml('demo-canary'), serviceYaml('demo-stable')], { untilMs: 200_000 }, {
+    onWorld: ({ controller, cluster, kernel }) => {
+      // Observe each reconcile: record the ones that start with the v1 RS already carrying a deadline.
+      const c = controller as unknown as { reconcile: () => void };
+      const reconcile = c.reconcile.bind(c);
+      c.reconcile = () => {
+        if (cluster.replicaSets.find((rs) => rs.name === V1_RS)?.annotations.has(SCALE_DOWN_DEADLINE)) afterDeadline.push(kernel.nowMs);
+        reconcile();
+      };
+    },
+  });
+
+  it('the v1 RS gets deadline 92 s at 62 s and the rollout is reconciled again at 62 s, then at 92 s', () => {
+    expect(afterDeadline).toEqual([62_000, 92_000]);
+  });
+});
