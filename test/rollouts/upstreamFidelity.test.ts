@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProvidersSpec } from '../../sim/analysis/providers/spec.js';
 import { loadManifests } from '../../sim/manifests/load.js';
 import { runScenario, type RunResult } from '../../sim/world.js';
-import { rolloutYaml, run, scalings, serviceYaml, statusAt, world, type WorldOptions } from '../helpers/sim.js';
+import { analysisTemplateYaml, events, rolloutYaml, run, scalings, serviceYaml, statusAt, world, type WorldOptions } from '../helpers/sim.js';
 import { changedTemplate } from '../../sim/rollouts/templates.js';
 import { SCALE_DOWN_DEADLINE } from '../../sim/rollouts/sync.js';
 import { blueGreenRolloutYaml, SERVICES } from '../helpers/blueGreen.js';
@@ -114,5 +114,37 @@ describe('canary: writing an old RS its scale-down deadline requeues the rollout
 
   it('the v1 RS gets deadline 92 s at 62 s and the rollout is reconciled again at 62 s, then at 92 s', () => {
     expect(afterDeadline).toEqual([62_000, 92_000]);
+  });
+});
+
+describe('canary abortScaleDownDelaySeconds over the resync period (rollout/replicaset.go reconcileNewReplicaSet)', () => {
+  // replicas 4, istio, setWeight 25 (canary 1 pod) then a failing analysis: the abort writes the
+  // canary RS's deadline and the RS patch requeues the rollout. Upstream returns early only while
+  // the remaining delay is under the 15-minute resync period; otherwise it goes on to scale the
+  // canary to its aborted count, 0 — so a delay of 1000 s scales it down at once, while 600 s waits.
+  const abortRun = (delaySeconds: number) =>
+    run(
+      [
+        rolloutYaml({ replicas: 4, canary: `${ISTIO}\nabortScaleDownDelaySeconds: ${delaySeconds}\nsteps:\n  - setWeight: 25\n  - analysis:\n      templates: [{templateName: always-fails}]` }),
+        serviceYaml('demo-canary'),
+        serviceYaml('demo-stable'),
+        analysisTemplateYaml('always-fails', [{ name: 'never-good', query: 'vector(1)', fields: 'successCondition: result[0] < 0' }]),
+      ],
+      { untilMs: 1_500_000 },
+    );
+  const canaryScaleDown = (r: RunResult) => {
+    const abortedAt = events(r).find((e) => e.reason === 'RolloutAborted')!.t;
+    const down = events(r, abortedAt).find((e) => e.reason === 'ScalingReplicaSet' && /from 1 to 0$/.test(e.message))!;
+    return { abortedAt, downAt: down.t };
+  };
+
+  it('abortScaleDownDelaySeconds 1000 (over 900): the canary is scaled 1 → 0 at the abort instant', () => {
+    const { abortedAt, downAt } = canaryScaleDown(abortRun(1000));
+    expect(downAt).toBe(abortedAt);
+  });
+
+  it('abortScaleDownDelaySeconds 600 (under 900): the canary keeps its pod for 600 s from the whole second', () => {
+    const { abortedAt, downAt } = canaryScaleDown(abortRun(600));
+    expect(downAt).toBe(Math.floor(abortedAt / 1000) * 1000 + 600_000);
   });
 });
