@@ -502,6 +502,8 @@ export class BlueGreenReconcile extends RolloutContext {
       stableHash: this.stableRS?.podTemplateHash,
       latestHash: podHash,
       rolloutFields: { name: this.ro.name, namespace: this.ro.namespace },
+      // rollout/analysis.go: the args of every run type are built from the rollout (fieldRef paths).
+      rollout: this.ro,
       analysisTemplates: this.c.options.analysisTemplates,
       clusterAnalysisTemplates: this.c.options.clusterAnalysisTemplates,
     });

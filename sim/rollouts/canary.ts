@@ -56,9 +56,9 @@ function counts(rs: ReplicaSet): ReplicaSetCounts {
 }
 
 export class CanaryReconcile extends RolloutContext {
-  // Where the canary port departs from upstream's shared helpers (see sync.ts).
-  protected readonly dropsDeadlineOnFullScaleDown = false;
-  protected readonly oldRSDeadlineEnqueues = false;
+  // The shared helpers behave as upstream's for both strategies (see sync.ts).
+  protected readonly dropsDeadlineOnFullScaleDown = true;
+  protected readonly oldRSDeadlineEnqueues = true;
   private currentStepAR: AnalysisRun | undefined;
   private currentBackgroundAR: AnalysisRun | undefined;
   private otherARs: AnalysisRun[] = [];
@@ -256,10 +256,15 @@ export class CanaryReconcile extends RolloutContext {
       if (deadline !== undefined) {
         const remaining = Number(deadline) - this.now;
         if (remaining > 0) {
-          if (remaining < DefaultRolloutResyncPeriodSeconds * 1000) this.c.enqueueAfter(remaining);
-          return false;
+          if (remaining < DefaultRolloutResyncPeriodSeconds * 1000) {
+            this.c.enqueueAfter(remaining);
+            return false;
+          }
+          // Upstream returns early only inside the resync period; a longer remaining delay
+          // (abortScaleDownDelaySeconds > 900) goes on to scale to the aborted count (0) now.
+        } else {
+          newReplicasCount = 0;
         }
-        newReplicasCount = 0;
       } else {
         if (this.stableRS!.availableReplicas === this.replicas) {
           // addScaleDownDelay (the delay is never 0 here: 0 means "keep", see shouldDelayScaleDownOnAbort).

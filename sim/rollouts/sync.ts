@@ -96,14 +96,15 @@ export abstract class RolloutContext {
   /**
    * Whether scaleReplicaSet drops the scale-down deadline of an RS it scales to 0. Upstream
    * (rollout/sync.go scaleReplicaSet: `fullScaleDown && !c.shouldDelayScaleDownOnAbort()`) does so
-   * for both strategies; the canary port has never done it and keeps its traces (see the report
-   * of the refactor that introduced this file).
+   * for both strategies; both ports now do (the canary port once kept the deadline, so a scaled-down
+   * old RS held isWaitingForReplicaSetScaleDown true and the progress deadline never expired).
    */
   protected abstract readonly dropsDeadlineOnFullScaleDown: boolean;
 
   /**
    * Whether the deadline scaleDownDelayHelper writes on an old RS enqueues the rollout (upstream:
-   * the RS patch is an informer event, for both strategies). The canary port has never done it.
+   * the RS patch is an informer event, for both strategies). Both ports now do; the canary port
+   * once did not, which left a reconcile that changed no status without its follow-up reconcile.
    */
   protected abstract readonly oldRSDeadlineEnqueues: boolean;
 

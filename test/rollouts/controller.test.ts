@@ -288,8 +288,10 @@ describe('traffic-routed canary (digest §2.7, rollout/trafficrouting.go reconci
       [76_001, 'RolloutCompleted', `Rollout completed update to revision 2 (${h2}): Completed all 3 canary steps`],
       [76_001, 'SwitchService', expect.stringMatching(new RegExp(`^Switched selector for service 'demo-stable' from '[a-z0-9]+' to '${h2}'$`))],
       [76_001, 'TrafficWeightUpdated', 'Traffic weight updated from 100 to 0'],
-      // §2.11: the old stable keeps its pods for scaleDownDelaySeconds (30 s) after promotion.
-      [106_001, 'ScalingReplicaSet', `Scaled down ReplicaSet ${v1} (revision 1) from 4 to 0`],
+      // §2.11: the old stable keeps its pods for scaleDownDelaySeconds (30 s) after promotion. The
+      // deadline is written as whole seconds (76 s + 30 s); the RS patch requeues the rollout, which
+      // then waits the remaining 29.999 s (replicaset.go scaleDownDelayHelper), so it ends at 106 s.
+      [106_000, 'ScalingReplicaSet', `Scaled down ReplicaSet ${v1} (revision 1) from 4 to 0`],
     ]);
     expect(statusAt(r, 76_001)).toMatchObject({ weights: { canary: 0, stable: 100 }, stableRS: h2 });
     // The stable ReplicaSet is never scaled during the update.
