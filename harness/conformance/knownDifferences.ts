@@ -31,6 +31,22 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     },
   },
   {
+    id: 'stale-cache-scale-down-later',
+    reason:
+      "after scaling one ReplicaSet up, rollout/canary.go reconcileCanaryReplicaSets returns and the next reconcile scales the other down; when that reconcile still reads the old ReplicaSet from its informer cache it patches the same scale-up again, a no-op that raises no event, so the scale-down waits for the next event (typically the new pod becoming ready, seconds later); the simulator's controller always reads its last write and scales down in the next reconcile",
+    matches: (d) => {
+      if (d.section !== 'events' || d.kind !== 'timing' || !/ScalingReplicaSet: Scaled down ReplicaSet /.test(d.summary)) return false;
+      const late = /late by (\d+(?:\.\d+)?)s/.exec(d.summary);
+      if (!late || Number(late[1]) > 10) return false;
+      // In the simulated run the scale-down directly follows a scale-up of another ReplicaSet at the same time.
+      const at = d.context.simulated.findIndex((l) => l.trimStart().startsWith('→'));
+      const timeOf = (l: string): string | undefined => /([+-]?\d+(?:\.\d+)?)s\s/.exec(l)?.[1];
+      return d.context.simulated
+        .slice(0, Math.max(at, 0))
+        .some((l) => /ScalingReplicaSet: Scaled up ReplicaSet /.test(l) && timeOf(l) === timeOf(d.context.simulated[at]!));
+    },
+  },
+  {
     id: 'stale-cache-repeated-event',
     reason:
       "a reconcile that runs before the controller's own status write has reached its Rollout informer compares with the cached status and records the same event again (rollout/analysis.go emitAnalysisRunStatusChanges compares c.rollout.Status, the lister's copy); the simulator's controller always reads its last write, so it records the event once",

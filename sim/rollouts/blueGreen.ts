@@ -63,8 +63,6 @@ function selectorHash(svc: SimService | undefined): string {
 }
 
 export class BlueGreenReconcile extends RolloutContext {
-  protected readonly dropsDeadlineOnFullScaleDown = true;
-  protected readonly oldRSDeadlineEnqueues = true;
   private readonly bg: BlueGreenStrategy;
   private readonly read = new Map<ReplicaSet, ReadView>();
   private preAR: AnalysisRun | undefined;

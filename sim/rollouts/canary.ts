@@ -56,9 +56,6 @@ function counts(rs: ReplicaSet): ReplicaSetCounts {
 }
 
 export class CanaryReconcile extends RolloutContext {
-  // The shared helpers behave as upstream's for both strategies (see sync.ts).
-  protected readonly dropsDeadlineOnFullScaleDown = true;
-  protected readonly oldRSDeadlineEnqueues = true;
   private currentStepAR: AnalysisRun | undefined;
   private currentBackgroundAR: AnalysisRun | undefined;
   private otherARs: AnalysisRun[] = [];

@@ -93,21 +93,6 @@ export abstract class RolloutContext {
     return rs.annotations.get(SCALE_DOWN_DEADLINE);
   }
 
-  /**
-   * Whether scaleReplicaSet drops the scale-down deadline of an RS it scales to 0. Upstream
-   * (rollout/sync.go scaleReplicaSet: `fullScaleDown && !c.shouldDelayScaleDownOnAbort()`) does so
-   * for both strategies; both ports now do (the canary port once kept the deadline, so a scaled-down
-   * old RS held isWaitingForReplicaSetScaleDown true and the progress deadline never expired).
-   */
-  protected abstract readonly dropsDeadlineOnFullScaleDown: boolean;
-
-  /**
-   * Whether the deadline scaleDownDelayHelper writes on an old RS enqueues the rollout (upstream:
-   * the RS patch is an informer event, for both strategies). Both ports now do; the canary port
-   * once did not, which left a reconcile that changed no status without its follow-up reconcile.
-   */
-  protected abstract readonly oldRSDeadlineEnqueues: boolean;
-
   /** getReplicaSetsForRollouts: the ReplicaSets this reconcile reads. */
   protected abstract listReplicaSets(): ReplicaSet[];
   /** `analysisutil.FilterCurrentRolloutAnalysisRuns` (and, for the canary, its experiments). */
@@ -282,7 +267,9 @@ export abstract class RolloutContext {
     if (!sizeNeedsUpdate && !annotationsNeedUpdate) return false;
     rs.annotations.set(DESIRED_REPLICAS, desired);
     // A full scale-down drops the deadline annotation, except while an aborted new RS waits.
-    if (this.dropsDeadlineOnFullScaleDown && newScale === 0 && !this.shouldDelayScaleDownOnAbort()) rs.annotations.delete(SCALE_DOWN_DEADLINE);
+    // A full scale-down drops the deadline (rollout/sync.go scaleReplicaSet: `fullScaleDown && !c.shouldDelayScaleDownOnAbort()`),
+    // so a scaled-down old RS no longer holds isWaitingForReplicaSetScaleDown true.
+    if (newScale === 0 && !this.shouldDelayScaleDownOnAbort()) rs.annotations.delete(SCALE_DOWN_DEADLINE);
     this.c.options.cluster.scale(rs, newScale);
     if (!sizeNeedsUpdate) return false;
     this.event('ScalingReplicaSet', `Scaled ${old < newScale ? 'up' : 'down'} ReplicaSet ${rs.name} (revision ${rs.revision}) from ${old} to ${newScale}`);
@@ -294,13 +281,14 @@ export abstract class RolloutContext {
    * The RS patch is an informer event that enqueues the rollout. A zero delay removes the
    * annotation instead.
    */
-  protected addScaleDownDelay(rs: ReplicaSet, delaySeconds: number, enqueue = true): void {
+  /** Writing the deadline patches the RS, an informer event that requeues the rollout. */
+  protected addScaleDownDelay(rs: ReplicaSet, delaySeconds: number): void {
     if (delaySeconds === 0) {
       rs.annotations.delete(SCALE_DOWN_DEADLINE);
       return;
     }
     rs.annotations.set(SCALE_DOWN_DEADLINE, String(metaNow(this.now) + delaySeconds * 1000));
-    if (enqueue) this.c.enqueue();
+    this.c.enqueue();
   }
 
   /**
@@ -321,7 +309,7 @@ export abstract class RolloutContext {
     if (deadline === undefined) {
       if (spec <= 0 || annotated >= limit) return { annotated, desired: 0 };
       const delaySeconds = this.scaleDownDelaySeconds();
-      this.addScaleDownDelay(rs, delaySeconds, this.oldRSDeadlineEnqueues);
+      this.addScaleDownDelay(rs, delaySeconds);
       if (delaySeconds > 0) this.c.enqueueAfter(delaySeconds * 1000);
       return { annotated: annotated + 1, desired: spec };
     }

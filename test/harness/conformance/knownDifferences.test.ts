@@ -65,3 +65,35 @@ describe('known differences', () => {
     expect(classify(simulated, extra)).toEqual({ known: [], unexplained: ['extra'] });
   });
 });
+
+describe('a scale-down the real controller makes later after a no-op scale-up from its cache', () => {
+  const sim = trace('simulated', [
+    [15_000, 'ScalingReplicaSet', 'Scaled up ReplicaSet web-rev1 (revision 1) from 3 to 4'],
+    [15_000, 'RolloutAborted', 'Rollout aborted update to revision 2'],
+    [15_000, 'ScalingReplicaSet', 'Scaled down ReplicaSet web-rev2 (revision 2) from 1 to 0'],
+  ]);
+  const realWith = (scaleDownAt: number) =>
+    trace('real', [
+      [15_005, 'ScalingReplicaSet', 'Scaled up ReplicaSet web-rev1 (revision 1) from 3 to 4'],
+      [15_005, 'RolloutAborted', 'Rollout aborted update to revision 2'],
+      [scaleDownAt, 'ScalingReplicaSet', 'Scaled down ReplicaSet web-rev2 (revision 2) from 1 to 0'],
+    ]);
+
+  it('is known when it follows a scale-up at the same simulated time and is at most 10 s late', () => {
+    // abort-then-retry on a local cluster: 3.921 s late.
+    expect(classify(sim, realWith(18_921))).toEqual({ known: ['stale-cache-scale-down-later: timing'], unexplained: [] });
+    expect(classify(sim, realWith(26_000)).unexplained).toEqual(['timing']);
+  });
+
+  it('is not known for a scale-down with no scale-up before it', () => {
+    const alone = trace('simulated', [
+      [15_000, 'RolloutAborted', 'Rollout aborted update to revision 2'],
+      [15_000, 'ScalingReplicaSet', 'Scaled down ReplicaSet web-rev2 (revision 2) from 1 to 0'],
+    ]);
+    const real = trace('real', [
+      [15_005, 'RolloutAborted', 'Rollout aborted update to revision 2'],
+      [18_921, 'ScalingReplicaSet', 'Scaled down ReplicaSet web-rev2 (revision 2) from 1 to 0'],
+    ]);
+    expect(classify(alone, real).unexplained).toEqual(['timing']);
+  });
+});
