@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppsV1Api, KubeConfig, KubernetesObjectApi, VersionApi } from '@kubernetes/client-node';
 import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
-import type { ClusterBackend, ClusterStartOptions, PodLifecycleDriver, RunningCluster } from './backend.js';
+import type { ClusterBackend, ClusterStartOptions, RunningCluster } from './backend.js';
 import { createNamespace, deleteNamespace, isAlreadyExists, runNamespaceName } from './kubeApi.js';
 import {
   ARGO_ROLLOUTS_INSTALL_URL,
@@ -24,7 +24,7 @@ import {
   renderKindCni,
   renderKubeadmConfig,
 } from './kindConfig.js';
-import { REHEARSE_READINESS_GATE, ReadinessGateDriver } from './readinessGate.js';
+import { lazyReadinessGateDriver, REHEARSE_READINESS_GATE } from './readinessGate.js';
 import { waitUntil } from './wait.js';
 
 const run = promisify(execFile);
@@ -186,7 +186,7 @@ export class KindBackend implements ClusterBackend {
       const server = await kubeConfig.makeApiClient(VersionApi).getCode();
       const endpoint = kindPrometheusEndpoint(process.platform, gateway);
       log(`kind cluster up in ${((Date.now() - t0) / 1000).toFixed(1)} s (Kubernetes ${server.gitVersion}; namespace ${namespace})`);
-      let driver: Promise<ReadinessGateDriver> | undefined;
+      const driver = lazyReadinessGateDriver(kubeConfig, namespace, log);
       return {
         kind: 'kind',
         kubeConfig,
@@ -195,15 +195,10 @@ export class KindBackend implements ClusterBackend {
         prometheusListenHost: endpoint.listenHost,
         prometheusAddress: (port: number) => `http://${endpoint.host}:${port}`,
         readinessGate: REHEARSE_READINESS_GATE,
-        pods: (): Promise<PodLifecycleDriver> =>
-          (driver ??= (async () => {
-            const d = new ReadinessGateDriver(kubeConfig, namespace, log);
-            await d.start();
-            return d;
-          })()),
+        pods: driver.pods,
         assertHealthy: () => undefined,
         stop: async () => {
-          if (driver) await (await driver).stop();
+          await driver.stop();
           await deleteNamespace(kubeConfig, namespace).catch(() => undefined);
           await teardown();
         },

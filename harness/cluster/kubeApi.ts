@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ApiextensionsV1Api, CoreV1Api, loadYaml, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, CoreV1Api, loadYaml, type Informer, type KubeConfig, type KubernetesObject, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { waitUntil, type WaitOptions } from './wait.js';
 
@@ -103,4 +103,18 @@ export async function deleteNamespace(kc: KubeConfig, name: string): Promise<voi
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
+}
+
+/**
+ * Restarts a watch that failed (a dropped connection, a 410 Gone after a long pause) half a second
+ * later, unless its owner has stopped: a pod watch that silently ends would freeze the run.
+ */
+export function restartWatchOnError<T extends KubernetesObject>(informer: Informer<T>, stopped: () => boolean, log: (line: string) => void): void {
+  informer.on('error', (err: unknown) => {
+    if (stopped()) return;
+    log(`pod watch failed (${String(err)}); restarting it`);
+    setTimeout(() => {
+      if (!stopped()) informer.start().catch(() => undefined);
+    }, 500);
+  });
 }

@@ -5,10 +5,10 @@
 // readiness gate (readinessGate.ts).
 import { networkInterfaces } from 'node:os';
 import { ApiextensionsV1Api, AppsV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
-import type { ClusterBackend, ClusterStartOptions, PodLifecycleDriver, RunningCluster } from './backend.js';
+import type { ClusterBackend, ClusterStartOptions, RunningCluster } from './backend.js';
 import { createNamespace, deleteNamespace, isNotFound, runNamespaceName } from './kubeApi.js';
 import { assertNotProduction } from './productionGuard.js';
-import { REHEARSE_READINESS_GATE, ReadinessGateDriver } from './readinessGate.js';
+import { lazyReadinessGateDriver, REHEARSE_READINESS_GATE } from './readinessGate.js';
 
 /** Loads the kubeconfig and selects `context`, with a clear error for each way that can fail. */
 export function loadKubeconfigContext(path: string | undefined, context: string | undefined, force: boolean): KubeConfig {
@@ -70,7 +70,7 @@ export class KubeconfigBackend implements ClusterBackend {
     await createNamespace(kubeConfig, namespace);
     log(`kubeconfig context ${options.context}: Kubernetes ${server.gitVersion}, Argo Rollouts ${argo ?? 'unknown'}; namespace ${namespace}`);
     const host = hostAddress();
-    let driver: Promise<ReadinessGateDriver> | undefined;
+    const driver = lazyReadinessGateDriver(kubeConfig, namespace, log);
     return {
       kind: 'kubeconfig',
       kubeConfig,
@@ -80,15 +80,10 @@ export class KubeconfigBackend implements ClusterBackend {
       prometheusListenHost: '0.0.0.0',
       prometheusAddress: (port: number) => `http://${host}:${port}`,
       readinessGate: REHEARSE_READINESS_GATE,
-      pods: (): Promise<PodLifecycleDriver> =>
-        (driver ??= (async () => {
-          const d = new ReadinessGateDriver(kubeConfig, namespace, log);
-          await d.start();
-          return d;
-        })()),
+      pods: driver.pods,
       assertHealthy: () => undefined,
       stop: async () => {
-        if (driver) await (await driver).stop();
+        await driver.stop();
         await deleteNamespace(kubeConfig, namespace);
       },
     };

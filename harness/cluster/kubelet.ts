@@ -22,7 +22,7 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import type { PodLifecycleDriver } from './backend.js';
-import { isAlreadyExists, isNotFound } from './kubeApi.js';
+import { isAlreadyExists, isNotFound, restartWatchOnError } from './kubeApi.js';
 
 export const FAKE_NODE_NAME = 'rehearse-node-0';
 
@@ -136,13 +136,7 @@ export class HarnessKubelet implements PodLifecycleDriver {
     informer.on('add', onPod);
     informer.on('update', onPod);
     informer.on('delete', (pod) => this.tracked.delete(pod.metadata?.name ?? ''));
-    informer.on('error', (err: unknown) => {
-      if (this.stopped) return;
-      this.options.log(`harness kubelet: pod watch failed (${String(err)}); restarting it`);
-      setTimeout(() => {
-        if (!this.stopped) informer.start().catch(() => undefined);
-      }, 500);
-    });
+    restartWatchOnError(informer, () => this.stopped, (line) => this.options.log(`harness kubelet: ${line}`));
     this.informer = informer;
     await informer.start();
   }

@@ -15,6 +15,7 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import type { PodLifecycleDriver } from './backend.js';
+import { restartWatchOnError } from './kubeApi.js';
 import { kubeTime } from './kubelet.js';
 
 export const REHEARSE_READINESS_GATE = 'rehearse.dev/simulated-ready';
@@ -65,13 +66,7 @@ export class ReadinessGateDriver implements PodLifecycleDriver {
     };
     informer.on('add', onPod);
     informer.on('update', onPod);
-    informer.on('error', (err: unknown) => {
-      if (this.stopped) return;
-      this.log(`pod watch failed (${String(err)}); restarting it`);
-      setTimeout(() => {
-        if (!this.stopped) informer.start().catch(() => undefined);
-      }, 500);
-    });
+    restartWatchOnError(informer, () => this.stopped, this.log);
     this.informer = informer;
     await informer.start();
   }
@@ -92,4 +87,23 @@ export class ReadinessGateDriver implements PodLifecycleDriver {
     this.stopped = true;
     await this.informer?.stop();
   }
+}
+
+/**
+ * The readiness-gate driver of a kind or kubeconfig cluster, started on first use (a run that never
+ * asks for pods starts no watch); `stop` stops it if it was started.
+ */
+export function lazyReadinessGateDriver(kubeConfig: KubeConfig, namespace: string, log: (line: string) => void): { pods(): Promise<PodLifecycleDriver>; stop(): Promise<void> } {
+  let driver: Promise<ReadinessGateDriver> | undefined;
+  return {
+    pods: () =>
+      (driver ??= (async () => {
+        const d = new ReadinessGateDriver(kubeConfig, namespace, log);
+        await d.start();
+        return d;
+      })()),
+    stop: async () => {
+      if (driver) await (await driver).stop();
+    },
+  };
 }
